@@ -1,0 +1,33 @@
+# Ferroflux developer entry points. See README.md.
+SHELL := /bin/bash
+CLUSTER := e2e/cluster
+
+.PHONY: help test demo lint fmt cluster-up cluster-down services-up services-down crds
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+test: ## fmt check, clippy, CRD drift, all tests incl. e2e against the test cluster (started if needed)
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	$(CLUSTER)/with-cluster.sh cargo test --workspace --locked --no-fail-fast
+
+demo: ## Start the test cluster and show how to use it (grows into the full GitOps demo)
+	$(CLUSTER)/up.sh
+	@echo
+	@echo "Test cluster is up:  kubectl --kubeconfig .cluster/kubeconfig get nodes"
+	@kubectl --kubeconfig .cluster/kubeconfig get nodes
+	@echo "Stop it with:        make cluster-down"
+
+lint: ## fmt check + clippy
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+fmt: ## Format all Rust code
+	cargo fmt --all
+
+cluster-up: ## Start the local test cluster (etcd, kube-apiserver, controller-manager, scheduler, kwok)
+	$(CLUSTER)/up.sh
+
+cluster-down: ## Stop the test cluster and every test service; leaves no process or port behind
+	$(CLUSTER)/down.sh

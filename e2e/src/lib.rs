@@ -1,0 +1,1 @@
+//! The test cluster harness and helpers shared by end-to-end tests.

@@ -1,0 +1,1 @@
+//! A Helm chart renderer: a Go `text/template` engine with sprig and Helm functions. Pure.
