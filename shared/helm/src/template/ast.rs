@@ -1,0 +1,217 @@
+//! The parse tree of a template, as Go's `text/template/parse` shapes it.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// The source a tree was parsed from: its name (file) and text, for error locations.
+#[derive(Debug)]
+pub struct Source {
+    /// The parse name (the file).
+    pub name: String,
+    /// The full text.
+    pub text: String,
+}
+
+impl Source {
+    /// Go's `ErrorContext` location: 1-based line and 0-based byte column of `pos`.
+    pub fn line_col(&self, pos: usize) -> (usize, usize) {
+        let before = &self.text[..pos.min(self.text.len())];
+        let line = 1 + before.matches('\n').count();
+        let col = match before.rfind('\n') {
+            Some(nl) => pos - (nl + 1),
+            None => pos,
+        };
+        (line, col)
+    }
+}
+
+/// One named template: its body and where it was parsed.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The template's name (file name or `define` name).
+    pub name: String,
+    /// Where it came from.
+    pub source: Arc<Source>,
+    /// The body.
+    pub body: Arc<Vec<Node>>,
+}
+
+/// A statement of a template body.
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// Literal text.
+    Text(String),
+    /// `{{ pipeline }}`.
+    Action(Pipe),
+    /// `{{if}}`, `{{with}}`, `{{range}}`: a pipeline, a body and an optional else body.
+    Branch(Branch),
+    /// `{{template "name" pipeline}}`.
+    Template {
+        /// Position of the action.
+        pos: usize,
+        /// Template to run.
+        name: String,
+        /// Its data.
+        pipe: Option<Pipe>,
+    },
+    /// `{{break}}`.
+    Break,
+    /// `{{continue}}`.
+    Continue,
+}
+
+/// Which control structure a [`Branch`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BranchKind {
+    /// `if`
+    If,
+    /// `with`
+    With,
+    /// `range`
+    Range,
+}
+
+/// `if`/`with`/`range` with their bodies.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// Which keyword.
+    pub kind: BranchKind,
+    /// The condition or range expression.
+    pub pipe: Pipe,
+    /// The body.
+    pub list: Vec<Node>,
+    /// The `else` body (an `else if` is a nested branch here).
+    pub else_list: Option<Vec<Node>>,
+}
+
+/// A pipeline: optional variable declarations and `|`-separated commands.
+#[derive(Debug, Clone)]
+pub struct Pipe {
+    /// Position of the pipeline.
+    pub pos: usize,
+    /// `$x := ` / `$i, $v :=` names (with `$`).
+    pub decl: Vec<String>,
+    /// `=` instead of `:=`.
+    pub is_assign: bool,
+    /// The commands.
+    pub cmds: Vec<Command>,
+}
+
+/// A command: a function/method call or a single operand, with arguments.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// Position of its first word.
+    pub pos: usize,
+    /// The words.
+    pub args: Vec<Arg>,
+}
+
+/// An operand.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    /// `.a.b`
+    Field(usize, Vec<String>),
+    /// `$x.a.b` (name with `$`, then fields)
+    Variable(usize, String, Vec<String>),
+    /// `.`
+    Dot(usize),
+    /// `nil`
+    Nil(usize),
+    /// `true`/`false`
+    Bool(usize, bool),
+    /// A number literal with its text.
+    Number(usize, Number, String),
+    /// A string literal: value and quoted text.
+    Str(usize, String, String),
+    /// A function name.
+    Ident(usize, String),
+    /// `(pipeline)` or `(pipeline).a.b`
+    Chain(usize, Box<Pipe>, Vec<String>),
+}
+
+/// A number constant, typed like Go's exec does for untyped constants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An int constant.
+    Int(i64),
+    /// A float constant (has `.`, `e` or `p`).
+    Float(f64),
+}
+
+impl Arg {
+    /// Position of the operand.
+    pub fn pos(&self) -> usize {
+        match self {
+            Arg::Field(p, _)
+            | Arg::Variable(p, _, _)
+            | Arg::Dot(p)
+            | Arg::Nil(p)
+            | Arg::Bool(p, _)
+            | Arg::Number(p, _, _)
+            | Arg::Str(p, _, _)
+            | Arg::Ident(p, _)
+            | Arg::Chain(p, _, _) => *p,
+        }
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Field(_, names) => {
+                for n in names {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Variable(_, name, fields) => {
+                write!(f, "{name}")?;
+                for n in fields {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Dot(_) => write!(f, "."),
+            Arg::Nil(_) => write!(f, "nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Number(_, _, text) => write!(f, "{text}"),
+            Arg::Str(_, _, quoted) => write!(f, "{quoted}"),
+            Arg::Ident(_, name) => write!(f, "{name}"),
+            Arg::Chain(_, pipe, fields) => {
+                write!(f, "({pipe})")?;
+                for n in fields {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                write!(f, " ")?;
+            }
+            write!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.decl.is_empty() {
+            write!(f, "{}", self.decl.join(", "))?;
+            write!(f, "{}", if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                write!(f, " | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,555 @@
+//! Executing a parse tree against data, with Go's `text/template` semantics and Helm's
+//! template-context functions (`include`, `tpl`, `required`, `fail`, `lookup`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::ast::{Arg, Branch, BranchKind, Command, Node, Pipe, Source, Template};
+use super::error::TemplateError;
+use super::format::print_action;
+use super::funcs::{self, FuncError};
+use super::value::Value;
+use super::{ROOT_NAME, Templates};
+
+/// Helm's limit on nested `include`s of one name is 1000; ours is lower to keep the Rust stack safe.
+const MAX_INCLUDE_DEPTH: usize = 200;
+
+/// Why a walk stopped early.
+enum Flow {
+    Error(TemplateError),
+    Break,
+    Continue,
+}
+
+impl From<TemplateError> for Flow {
+    fn from(e: TemplateError) -> Self {
+        Flow::Error(e)
+    }
+}
+
+type Res<T> = Result<T, Flow>;
+
+/// Shared across one top-level render: include counters (Helm's recursion guard).
+#[derive(Default)]
+struct Shared {
+    include_depth: HashMap<String, usize>,
+}
+
+struct State<'a> {
+    set: &'a Templates,
+    template: String,
+    source: Arc<Source>,
+    vars: Vec<(String, Value)>,
+    at: (usize, String),
+    shared: &'a mut Shared,
+}
+
+/// Executes `template` from `set` with `data`.
+pub fn execute(
+    set: &Templates,
+    template: &Template,
+    data: &Value,
+) -> Result<String, TemplateError> {
+    let mut shared = Shared::default();
+    run(set, template, data, &mut shared)
+}
+
+fn run(
+    set: &Templates,
+    template: &Template,
+    data: &Value,
+    shared: &mut Shared,
+) -> Result<String, TemplateError> {
+    let mut st = State {
+        set,
+        template: template.name.clone(),
+        source: template.source.clone(),
+        vars: vec![("$".into(), data.clone())],
+        at: (0, String::new()),
+        shared,
+    };
+    let mut out = String::new();
+    match st.walk_list(&mut out, data, &template.body) {
+        Ok(()) => Ok(out),
+        Err(Flow::Error(e)) => Err(e),
+        Err(_) => Ok(out),
+    }
+}
+
+impl State<'_> {
+    fn error(&self, message: impl Into<String>) -> Flow {
+        let (line, col) = self.source.line_col(self.at.0);
+        Flow::Error(TemplateError::Exec {
+            file: self.source.name.clone(),
+            line,
+            col,
+            template: self.template.clone(),
+            context: self.at.1.clone(),
+            message: message.into(),
+        })
+    }
+
+    fn at(&mut self, pos: usize, context: String) {
+        self.at = (pos, context);
+    }
+
+    fn walk_list(&mut self, out: &mut String, dot: &Value, nodes: &[Node]) -> Res<()> {
+        for n in nodes {
+            self.walk(out, dot, n)?;
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, out: &mut String, dot: &Value, node: &Node) -> Res<()> {
+        match node {
+            Node::Text(t) => out.push_str(t),
+            Node::Action(pipe) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    out.push_str(&print_action(&v));
+                }
+            }
+            Node::Branch(b) => self.walk_branch(out, dot, b)?,
+            Node::Break => return Err(Flow::Break),
+            Node::Continue => return Err(Flow::Continue),
+            Node::Template { pos, name, pipe } => {
+                self.at(*pos, format!("{{{{template {name:?}}}}}"));
+                let data = match pipe {
+                    Some(p) => self.eval_pipeline(dot, p)?,
+                    None => Value::Nil,
+                };
+                let Some(t) = self.set.get(name) else {
+                    return Err(self.error(format!("template {name:?} not defined")));
+                };
+                let t = t.clone();
+                let text = run(self.set, &t, &data, self.shared)?;
+                out.push_str(&text);
+            }
+        }
+        Ok(())
+    }
+
+    fn walk_branch(&mut self, out: &mut String, dot: &Value, b: &Branch) -> Res<()> {
+        let mark = self.vars.len();
+        let result = if b.kind == BranchKind::Range {
+            self.walk_range(out, dot, b)
+        } else {
+            self.walk_if_with(out, dot, b)
+        };
+        self.vars.truncate(mark);
+        result
+    }
+
+    fn walk_if_with(&mut self, out: &mut String, dot: &Value, b: &Branch) -> Res<()> {
+        let v = self.eval_pipeline(dot, &b.pipe)?;
+        if v.is_truthy() {
+            let new_dot = if b.kind == BranchKind::With {
+                v
+            } else {
+                dot.clone()
+            };
+            self.walk_list(out, &new_dot, &b.list)
+        } else if let Some(el) = &b.else_list {
+            self.walk_list(out, dot, el)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn walk_range(&mut self, out: &mut String, dot: &Value, b: &Branch) -> Res<()> {
+        let decl = b.pipe.decl.clone();
+        let plain = Pipe {
+            pos: b.pipe.pos,
+            decl: Vec::new(),
+            is_assign: false,
+            cmds: b.pipe.cmds.clone(),
+        };
+        let v = self.eval_pipeline(dot, &plain)?.resolved();
+        let items: Vec<(Value, Value)> = match &v {
+            Value::List(l) => l
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Value::Int(i as i64), x.clone()))
+                .collect(),
+            Value::Map(m) => m
+                .iter()
+                .map(|(k, x)| (Value::String(k.clone()), x.clone()))
+                .collect(),
+            Value::Bytes(bs) => bs
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Value::Int(i as i64), Value::Int(*x as i64)))
+                .collect(),
+            Value::Int(n) => {
+                if decl.len() > 1 {
+                    return Err(self.error(format!(
+                        "can't use {n} to iterate over more than one variable"
+                    )));
+                }
+                (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect()
+            }
+            Value::Nil => Vec::new(),
+            other => {
+                return Err(self.error(format!(
+                    "range can't iterate over {}",
+                    super::format::fmt_v(other)
+                )));
+            }
+        };
+        if items.is_empty() {
+            if let Some(el) = &b.else_list {
+                return self.walk_list(out, dot, el);
+            }
+            return Ok(());
+        }
+        let mark = self.vars.len();
+        for (k, elem) in items {
+            self.vars.truncate(mark);
+            match decl.len() {
+                1 => self.declare(&decl[0], elem.clone(), b.pipe.is_assign),
+                2 => {
+                    self.declare(&decl[0], k, b.pipe.is_assign);
+                    self.declare(&decl[1], elem.clone(), b.pipe.is_assign);
+                }
+                _ => {}
+            }
+            match self.walk_list(out, &elem, &b.list) {
+                Ok(()) | Err(Flow::Continue) => {}
+                Err(Flow::Break) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn declare(&mut self, name: &str, v: Value, assign: bool) {
+        if assign {
+            if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
+                slot.1 = v;
+            }
+        } else {
+            self.vars.push((name.to_string(), v));
+        }
+    }
+
+    fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> Res<Value> {
+        self.at(pipe.pos, pipe.to_string());
+        let mut val: Option<Value> = None;
+        for cmd in &pipe.cmds {
+            val = Some(self.eval_command(dot, cmd, val)?);
+        }
+        let v = val.unwrap_or_default();
+        for d in &pipe.decl {
+            self.declare(d, v.clone(), pipe.is_assign);
+        }
+        Ok(v)
+    }
+
+    fn eval_command(&mut self, dot: &Value, cmd: &Command, fin: Option<Value>) -> Res<Value> {
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field(pos, names) => {
+                self.at(*pos, first.to_string());
+                let args = &cmd.args[1..];
+                self.eval_field_chain(dot, dot.clone(), true, names, args, fin)
+            }
+            Arg::Variable(pos, name, names) => {
+                self.at(*pos, first.to_string());
+                let v = self.lookup_var(name)?;
+                if names.is_empty() {
+                    self.no_args(cmd, &fin)?;
+                    return Ok(v);
+                }
+                self.eval_field_chain(dot, v, false, names, &cmd.args[1..], fin)
+            }
+            Arg::Chain(pos, pipe, names) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                self.at(*pos, first.to_string());
+                if names.is_empty() {
+                    self.no_args(cmd, &fin)?;
+                    return Ok(v);
+                }
+                self.eval_field_chain(dot, v, false, names, &cmd.args[1..], fin)
+            }
+            Arg::Ident(pos, name) => self.eval_function(dot, *pos, name, cmd, fin),
+            _ => {
+                self.at(first.pos(), first.to_string());
+                if let Arg::Nil(_) = first {
+                    return Err(self.error("nil is not a command"));
+                }
+                self.no_args(cmd, &fin)?;
+                self.eval_arg(dot, first)
+            }
+        }
+    }
+
+    fn no_args(&mut self, cmd: &Command, fin: &Option<Value>) -> Res<()> {
+        if cmd.args.len() > 1 || fin.is_some() {
+            return Err(self.error(format!(
+                "can't give argument to non-function {}",
+                cmd.args[0]
+            )));
+        }
+        Ok(())
+    }
+
+    fn lookup_var(&self, name: &str) -> Res<Value> {
+        match self.vars.iter().rev().find(|(n, _)| n == name) {
+            Some((_, v)) => Ok(v.clone()),
+            None => Err(self.error(format!("undefined variable: {name}"))),
+        }
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Value,
+        mut recv: Value,
+        from_dot: bool,
+        names: &[String],
+        args: &[Arg],
+        fin: Option<Value>,
+    ) -> Res<Value> {
+        let n = names.len();
+        for (i, name) in names.iter().enumerate() {
+            let last = i + 1 == n;
+            // Go treats an invalid (absent) dot as yielding nothing; a nil interface value errors.
+            if from_dot && i == 0 && matches!(recv, Value::Nil) {
+                return Ok(Value::Nil);
+            }
+            recv = if last {
+                self.eval_field(dot, &recv, name, args, fin.clone())?
+            } else {
+                self.eval_field(dot, &recv, name, &[], None)?
+            };
+        }
+        Ok(recv)
+    }
+
+    fn eval_field(
+        &mut self,
+        dot: &Value,
+        recv: &Value,
+        name: &str,
+        args: &[Arg],
+        fin: Option<Value>,
+    ) -> Res<Value> {
+        let has_args = !args.is_empty() || fin.is_some();
+        match recv {
+            Value::Nil => Err(self.error(format!("nil pointer evaluating interface {{}}.{name}"))),
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.error(format!("{name} is not a method but has arguments")));
+                }
+                match m.get(name) {
+                    Some(v) => Ok(v.clone()),
+                    None if self.set.options.strict => {
+                        Err(self.error(format!("map has no entry for key {name:?}")))
+                    }
+                    None => Ok(Value::Nil),
+                }
+            }
+            Value::Object(o) => {
+                if !has_args && let Some(v) = o.field(name) {
+                    return Ok(v);
+                }
+                let mut vals = Vec::new();
+                for a in args {
+                    vals.push(self.eval_arg(dot, a)?);
+                }
+                if let Some(f) = fin {
+                    vals.push(f);
+                }
+                match o.call_method(name, &vals) {
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(e)) => Err(self.error(format!("error calling {name}: {e}"))),
+                    None => Err(self.error(format!(
+                        "can't evaluate field {name} in type {}",
+                        o.type_name()
+                    ))),
+                }
+            }
+            other => Err(self.error(format!(
+                "can't evaluate field {name} in type {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn eval_arg(&mut self, dot: &Value, arg: &Arg) -> Res<Value> {
+        self.at(arg.pos(), arg.to_string());
+        Ok(match arg {
+            Arg::Dot(_) => dot.clone(),
+            Arg::Nil(_) => Value::Nil,
+            Arg::Bool(_, b) => Value::Bool(*b),
+            Arg::Number(_, n, _) => match n {
+                super::ast::Number::Int(i) => Value::Int(*i),
+                super::ast::Number::Float(f) => Value::Float(*f),
+            },
+            Arg::Str(_, s, _) => Value::String(s.clone()),
+            Arg::Field(_, names) => {
+                self.eval_field_chain(dot, dot.clone(), true, names, &[], None)?
+            }
+            Arg::Variable(_, name, names) => {
+                let v = self.lookup_var(name)?;
+                if names.is_empty() {
+                    v
+                } else {
+                    self.eval_field_chain(dot, v, false, names, &[], None)?
+                }
+            }
+            Arg::Chain(_, pipe, names) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                if names.is_empty() {
+                    v
+                } else {
+                    self.eval_field_chain(dot, v, false, names, &[], None)?
+                }
+            }
+            Arg::Ident(pos, name) => {
+                let cmd = Command {
+                    pos: *pos,
+                    args: vec![arg.clone()],
+                };
+                self.eval_function(dot, *pos, name, &cmd, None)?
+            }
+        })
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Value,
+        pos: usize,
+        name: &str,
+        cmd: &Command,
+        fin: Option<Value>,
+    ) -> Res<Value> {
+        self.at(pos, name.to_string());
+        if name == "and" || name == "or" {
+            return self.eval_and_or(dot, name == "and", cmd, fin);
+        }
+        let mut args = Vec::with_capacity(cmd.args.len());
+        for a in &cmd.args[1..] {
+            args.push(self.eval_arg(dot, a)?);
+        }
+        if let Some(f) = fin {
+            args.push(f);
+        }
+        self.at(cmd.pos, cmd.to_string());
+        let result = match name {
+            "include" => self.call_include(&args),
+            "tpl" => self.call_tpl(&args),
+            _ => funcs::call(name, &args)
+                .unwrap_or_else(|| Err(FuncError::Call(format!("function {name:?} not defined")))),
+        };
+        match result {
+            Ok(v) => Ok(v),
+            Err(FuncError::Call(msg)) => Err(self.error(format!("error calling {name}: {msg}"))),
+            Err(FuncError::Arity(want)) => Err(self.error(format!(
+                "wrong number of args for {name}: want {want} got {}",
+                args.len()
+            ))),
+            Err(FuncError::Type(i, msg)) => {
+                if let Some(a) = cmd.args.get(i + 1) {
+                    self.at(a.pos(), a.to_string());
+                }
+                Err(self.error(msg))
+            }
+        }
+    }
+
+    fn eval_and_or(
+        &mut self,
+        dot: &Value,
+        is_and: bool,
+        cmd: &Command,
+        fin: Option<Value>,
+    ) -> Res<Value> {
+        let n = cmd.args.len() - 1 + usize::from(fin.is_some());
+        if n == 0 {
+            let name = if is_and { "and" } else { "or" };
+            self.at(cmd.pos, cmd.to_string());
+            return Err(self.error(format!(
+                "wrong number of args for {name}: want at least 1 got 0"
+            )));
+        }
+        let mut last = Value::Nil;
+        for a in &cmd.args[1..] {
+            last = self.eval_arg(dot, a)?;
+            if last.is_truthy() != is_and {
+                return Ok(last);
+            }
+        }
+        if let Some(f) = fin {
+            last = f;
+        }
+        Ok(last)
+    }
+
+    fn call_include(&mut self, args: &[Value]) -> Result<Value, FuncError> {
+        if args.len() != 2 {
+            return Err(FuncError::Arity("2".into()));
+        }
+        let name = match &args[0] {
+            Value::String(s) => s.clone(),
+            other => {
+                return Err(FuncError::Type(
+                    0,
+                    format!(
+                        "wrong type for value; expected string; got {}",
+                        other.type_name()
+                    ),
+                ));
+            }
+        };
+        let depth = self.shared.include_depth.get(&name).copied().unwrap_or(0);
+        if depth >= MAX_INCLUDE_DEPTH {
+            return Err(FuncError::Call(format!(
+                "rendering template has a nested reference name: {name}: unable to execute template"
+            )));
+        }
+        let Some(t) = self.set.get(&name).cloned() else {
+            return Err(FuncError::Call(
+                TemplateError::NoTemplate {
+                    name,
+                    root: ROOT_NAME.into(),
+                }
+                .to_string(),
+            ));
+        };
+        *self.shared.include_depth.entry(name.clone()).or_default() += 1;
+        let r = run(self.set, &t, &args[1], self.shared);
+        *self.shared.include_depth.entry(name).or_default() -= 1;
+        r.map(Value::String)
+            .map_err(|e| FuncError::Call(e.to_string()))
+    }
+
+    fn call_tpl(&mut self, args: &[Value]) -> Result<Value, FuncError> {
+        if args.len() != 2 {
+            return Err(FuncError::Arity("2".into()));
+        }
+        let text = match &args[0] {
+            Value::String(s) => s.clone(),
+            other => {
+                return Err(FuncError::Type(
+                    0,
+                    format!(
+                        "wrong type for value; expected string; got {}",
+                        other.type_name()
+                    ),
+                ));
+            }
+        };
+        let mut set = self.set.clone();
+        set.parse(ROOT_NAME, &text)
+            .map_err(|e| FuncError::Call(format!("cannot parse template {text:?}: {e}")))?;
+        let Some(t) = set.get(ROOT_NAME).cloned() else {
+            return Ok(Value::String(String::new()));
+        };
+        match run(&set, &t, &args[1], self.shared) {
+            Ok(s) => Ok(Value::String(s.replace("<no value>", ""))),
+            Err(e) => Err(FuncError::Call(format!(
+                "error during tpl function execution for {text:?}: {e}"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Go's `fmt` printing rules for template values: `%v`, `Sprint`, `Sprintln`, `Sprintf`.
+#![allow(dead_code)]
+
+use super::value::Value;
+
+/// Decimal digits and exponent of `x` (x = 0.d1d2d3... × 10^dp), shortest or to `prec` significant digits.
+fn digits(x: f64, prec: Option<usize>) -> (String, i32) {
+    let s = match prec {
+        None => format!("{:e}", x.abs()),
+        Some(p) => format!("{:.*e}", p.saturating_sub(1), x.abs()),
+    };
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digs: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    (digs, exp + 1)
+}
+
+fn special(x: f64) -> Option<String> {
+    if x.is_nan() {
+        Some("NaN".into())
+    } else if x.is_infinite() {
+        Some(if x > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        })
+    } else {
+        None
+    }
+}
+
+fn exp_form(neg: bool, digs: &str, dp: i32, min_frac: Option<usize>) -> String {
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    s.push_str(&digs[..1]);
+    let mut frac = digs[1..].to_string();
+    if let Some(n) = min_frac {
+        while frac.len() < n {
+            frac.push('0');
+        }
+    }
+    if !frac.is_empty() {
+        s.push('.');
+        s.push_str(&frac);
+    }
+    let e = if digs.chars().all(|c| c == '0') {
+        0
+    } else {
+        dp - 1
+    };
+    s.push('e');
+    s.push(if e < 0 { '-' } else { '+' });
+    s.push_str(&format!("{:02}", e.abs()));
+    s
+}
+
+fn plain_form(neg: bool, digs: &str, dp: i32) -> String {
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    if dp <= 0 {
+        s.push_str("0.");
+        for _ in 0..(-dp) {
+            s.push('0');
+        }
+        s.push_str(digs);
+    } else if dp as usize >= digs.len() {
+        s.push_str(digs);
+        for _ in 0..(dp as usize - digs.len()) {
+            s.push('0');
+        }
+    } else {
+        s.push_str(&digs[..dp as usize]);
+        s.push('.');
+        s.push_str(&digs[dp as usize..]);
+    }
+    s
+}
+
+/// `strconv.FormatFloat(x, 'g', prec, 64)`; `prec` None is shortest (what `%v` prints).
+pub fn format_g(x: f64, prec: Option<usize>) -> String {
+    if let Some(s) = special(x) {
+        return s;
+    }
+    let neg = x.is_sign_negative() && x != 0.0 || (x == 0.0 && x.is_sign_negative());
+    let (mut digs, dp) = digits(x, prec.map(|p| p.max(1)));
+    if x == 0.0 {
+        digs = "0".into();
+    }
+    // Go trims trailing zeros in %g.
+    while digs.len() > 1 && digs.ends_with('0') {
+        digs.pop();
+    }
+    let eprec = match prec {
+        None => 6,
+        Some(p) => {
+            let p = p.max(1) as i32;
+            if p > digs.len() as i32 && digs.len() as i32 >= dp {
+                digs.len() as i32
+            } else {
+                p
+            }
+        }
+    };
+    let exp = if x == 0.0 { 0 } else { dp - 1 };
+    if exp < -4 || exp >= eprec {
+        exp_form(neg, &digs, dp, None)
+    } else {
+        plain_form(neg, &digs, if x == 0.0 { 1 } else { dp })
+    }
+}
+
+/// `%e` with a precision (default 6).
+pub fn format_e(x: f64, prec: usize) -> String {
+    if let Some(s) = special(x) {
+        return s;
+    }
+    let (digs, dp) = digits(x, Some(prec + 1));
+    exp_form(
+        x.is_sign_negative(),
+        &digs,
+        if x == 0.0 { 1 } else { dp },
+        Some(prec),
+    )
+}
+
+/// `%f` with a precision.
+pub fn format_f(x: f64, prec: usize) -> String {
+    if let Some(s) = special(x) {
+        return s;
+    }
+    format!("{:.*}", prec, x)
+}
+
+/// `strconv.FormatFloat(x, 'f', -1, 64)`: shortest digits without exponent.
+pub fn format_f_shortest(x: f64) -> String {
+    if let Some(s) = special(x) {
+        return s;
+    }
+    if x == 0.0 {
+        return if x.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
+    }
+    let (mut digs, dp) = digits(x, None);
+    while digs.len() > 1 && digs.ends_with('0') {
+        digs.pop();
+    }
+    plain_form(x < 0.0, &digs, dp)
+}
+
+/// Go's `%v` of a value (`fmt.Sprint` of one operand): `<nil>`, `[a b]`, `map[a:1 b:2]`, `1e+06`.
+pub fn fmt_v(v: &Value) -> String {
+    let mut s = String::new();
+    write_v(&mut s, v);
+    s
+}
+
+fn write_v(out: &mut String, v: &Value) {
+    match v {
+        Value::Nil => out.push_str("<nil>"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(x) => out.push_str(&format_g(*x, None)),
+        Value::String(s) => out.push_str(s),
+        Value::Bytes(b) => {
+            out.push('[');
+            let parts: Vec<String> = b.iter().map(|x| x.to_string()).collect();
+            out.push_str(&parts.join(" "));
+            out.push(']');
+        }
+        Value::List(l) => {
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_v(out, x);
+            }
+            out.push(']');
+        }
+        Value::Map(m) => {
+            out.push_str("map[");
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                write_v(out, x);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => match o.as_value() {
+            Some(v) => write_v(out, &v),
+            None => {
+                out.push('{');
+                out.push_str(o.type_name());
+                out.push('}');
+            }
+        },
+    }
+}
+
+/// How a pipeline result is written into the output: like `%v`, but nil is `<no value>`.
+pub fn print_action(v: &Value) -> String {
+    match v {
+        Value::Nil => "<no value>".into(),
+        _ => fmt_v(v),
+    }
+}
+
+/// `fmt.Sprint`: spaces between operands when neither side is a string.
+pub fn sprint(args: &[Value]) -> String {
+    let mut out = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 && !matches!(a, Value::String(_)) && !matches!(args[i - 1], Value::String(_)) {
+            out.push(' ');
+        }
+        out.push_str(&fmt_v(a));
+    }
+    out
+}
+
+/// `fmt.Sprintln`: always spaces, then a newline.
+pub fn sprintln(args: &[Value]) -> String {
+    let parts: Vec<String> = args.iter().map(fmt_v).collect();
+    format!("{}\n", parts.join(" "))
+}
+
+/// Go's `%q` of a string (strconv.Quote).
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\x0b' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+struct Spec {
+    minus: bool,
+    plus: bool,
+    sharp: bool,
+    zero: bool,
+    space: bool,
+    width: Option<usize>,
+    prec: Option<usize>,
+}
+
+fn pad(s: String, spec: &Spec) -> String {
+    let Some(w) = spec.width else { return s };
+    let n = s.chars().count();
+    if n >= w {
+        return s;
+    }
+    let fill = w - n;
+    if spec.minus {
+        format!("{s}{}", " ".repeat(fill))
+    } else if spec.zero {
+        let (sign, rest) = if s.starts_with('-') || s.starts_with('+') {
+            s.split_at(1)
+        } else {
+            ("", s.as_str())
+        };
+        format!("{sign}{}{rest}", "0".repeat(fill))
+    } else {
+        format!("{}{s}", " ".repeat(fill))
+    }
+}
+
+fn bad(verb: char, v: &Value) -> String {
+    format!("%!{verb}({}={})", v.type_name(), fmt_v(v))
+}
+
+fn sign(s: String, spec: &Spec, nonneg: bool) -> String {
+    if nonneg && spec.plus {
+        format!("+{s}")
+    } else if nonneg && spec.space {
+        format!(" {s}")
+    } else {
+        s
+    }
+}
+
+fn format_one(verb: char, spec: &Spec, v: &Value) -> String {
+    let v = v.resolved();
+    let s = match (verb, &v) {
+        ('v', Value::Float(x)) => sign(format_g(*x, spec.prec), spec, *x >= 0.0),
+        ('v', Value::Int(i)) => sign(i.to_string(), spec, *i >= 0),
+        ('v', _) => fmt_v(&v),
+        ('T', _) => v.type_name(),
+        ('s', Value::String(s)) => match spec.prec {
+            Some(p) => s.chars().take(p).collect(),
+            None => s.clone(),
+        },
+        ('s', Value::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        ('s', Value::Map(_)) => fmt_v(&v),
+        ('q', Value::String(s)) => go_quote(s),
+        ('q', Value::Int(i)) => format!("'{}'", char::from_u32(*i as u32).unwrap_or('\u{fffd}')),
+        ('t', Value::Bool(b)) => b.to_string(),
+        ('d', Value::Int(i)) => sign(i.to_string(), spec, *i >= 0),
+        ('c', Value::Int(i)) => char::from_u32(*i as u32).unwrap_or('\u{fffd}').to_string(),
+        ('b', Value::Int(i)) => format!("{:b}", i),
+        ('o', Value::Int(i)) => format!("{:o}", i),
+        ('x', Value::Int(i)) => {
+            let h = if *i < 0 {
+                format!("-{:x}", i.unsigned_abs())
+            } else {
+                format!("{:x}", i)
+            };
+            if spec.sharp { format!("0x{h}") } else { h }
+        }
+        ('X', Value::Int(i)) => {
+            if *i < 0 {
+                format!("-{:X}", i.unsigned_abs())
+            } else {
+                format!("{:X}", i)
+            }
+        }
+        ('x', Value::String(s)) => s.bytes().map(|b| format!("{b:02x}")).collect(),
+        ('X', Value::String(s)) => s.bytes().map(|b| format!("{b:02X}")).collect(),
+        ('x', Value::Bytes(s)) => s.iter().map(|b| format!("{b:02x}")).collect(),
+        ('f' | 'F', Value::Float(x)) => sign(format_f(*x, spec.prec.unwrap_or(6)), spec, *x >= 0.0),
+        ('e', Value::Float(x)) => sign(format_e(*x, spec.prec.unwrap_or(6)), spec, *x >= 0.0),
+        ('E', Value::Float(x)) => sign(
+            format_e(*x, spec.prec.unwrap_or(6)).to_uppercase(),
+            spec,
+            *x >= 0.0,
+        ),
+        ('g', Value::Float(x)) => sign(format_g(*x, spec.prec), spec, *x >= 0.0),
+        ('G', Value::Float(x)) => sign(format_g(*x, spec.prec).to_uppercase(), spec, *x >= 0.0),
+        ('s' | 'd' | 'q' | 'x' | 'X' | 'f' | 'F' | 'e' | 'g' | 't', Value::List(l)) => {
+            let parts: Vec<String> = l.iter().map(|x| format_one(verb, spec, x)).collect();
+            return pad(format!("[{}]", parts.join(" ")), spec);
+        }
+        (_, Value::Nil) => format!("%!{verb}(<nil>)"),
+        _ => bad(verb, &v),
+    };
+    pad(s, spec)
+}
+
+/// Go's `fmt.Sprintf` for the verbs templates use.
+pub fn sprintf(format: &str, args: &[Value]) -> String {
+    let mut out = String::new();
+    let mut chars = format.chars().peekable();
+    let mut argi = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut spec = Spec {
+            minus: false,
+            plus: false,
+            sharp: false,
+            zero: false,
+            space: false,
+            width: None,
+            prec: None,
+        };
+        while let Some(&f) = chars.peek() {
+            match f {
+                '-' => spec.minus = true,
+                '+' => spec.plus = true,
+                '#' => spec.sharp = true,
+                '0' => spec.zero = true,
+                ' ' => spec.space = true,
+                _ => break,
+            }
+            chars.next();
+        }
+        let mut num = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            num.push(d);
+            chars.next();
+        }
+        if !num.is_empty() {
+            spec.width = num.parse().ok();
+        }
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            spec.prec = Some(p.parse().unwrap_or(0));
+        }
+        let Some(verb) = chars.next() else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        match args.get(argi) {
+            None => out.push_str(&format!("%!{verb}(MISSING)")),
+            Some(a) => out.push_str(&format_one(verb, &spec, a)),
+        }
+        argi += 1;
+    }
+    if argi < args.len() {
+        let extra: Vec<String> = args[argi..]
+            .iter()
+            .map(|a| format!("{}={}", a.type_name(), fmt_v(a)))
+            .collect();
+        out.push_str(&format!("%!(EXTRA {})", extra.join(", ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_print_like_go() {
+        assert_eq!(format_g(1000000.0, None), "1e+06");
+        assert_eq!(format_g(100000.0, None), "100000");
+        assert_eq!(format_g(1.5, None), "1.5");
+        assert_eq!(format_g(123456789.0, None), "1.23456789e+08");
+        assert_eq!(format_g(-0.00001, None), "-1e-05");
+        assert_eq!(format_g(0.0001, None), "0.0001");
+        assert_eq!(format_g(0.0, None), "0");
+        assert_eq!(format_g(3.0, None), "3");
+        assert_eq!(format_f_shortest(1e21), "1000000000000000000000");
+        assert_eq!(format_e(1234.5678, 2), "1.23e+03");
+    }
+
+    #[test]
+    fn printf_verbs() {
+        let args = [Value::from("a"), Value::Int(3), Value::Float(2.5)];
+        assert_eq!(sprintf("%s-%d-%v", &args), "a-3-2.5");
+        assert_eq!(
+            sprintf(
+                "%5.2f|%-4d|%q",
+                &[Value::Float(4.56789), Value::Int(7), Value::from("x")]
+            ),
+            " 4.57|7   |\"x\""
+        );
+        assert_eq!(sprintf("%d", &[Value::from("x")]), "%!d(string=x)");
+        assert_eq!(sprintf("%s %s", &[Value::from("x")]), "x %!s(MISSING)");
+    }
+}

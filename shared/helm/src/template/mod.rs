@@ -1,0 +1,117 @@
+//! A Go `text/template` engine with sprig and Helm's template functions.
+//!
+//! Usage, as Helm's engine does it:
+//! ```
+//! use ferroflux_helm::template::{Templates, Value};
+//! let mut t = Templates::new();
+//! t.parse("mychart/templates/_helpers.tpl", r#"{{ define "name" }}{{ .Chart.Name }}{{ end }}"#).unwrap();
+//! t.parse("mychart/templates/cm.yaml", r#"name: {{ include "name" . | printf "%s!" }}"#).unwrap();
+//! let data = Value::map_from([(
+//!     "Chart".to_string(),
+//!     Value::map_from([("Name".to_string(), Value::from("mychart"))]),
+//! )]);
+//! assert_eq!(t.render("mychart/templates/cm.yaml", &data).unwrap(), "name: mychart!");
+//! ```
+//!
+//! `.Template` is data like any other: Helm sets `.Template.Name` (the file) and `.Template.BasePath`
+//! (`<chart>/templates`) in the top-level data of each file it renders, and does NOT change them for
+//! `include`d or `template`d templates (those see whatever data the caller passes). The chart layer
+//! does the same: build the data map per file with a `Template` entry, then call [`Templates::render`].
+
+mod ast;
+mod error;
+mod exec;
+mod format;
+mod funcs;
+mod lexer;
+mod parser;
+mod value;
+
+pub use error::TemplateError;
+use std::collections::HashMap;
+pub use value::{Map, TemplateObject, Value};
+
+/// The name Helm gives its root template; `tpl` templates are parsed under it.
+pub const ROOT_NAME: &str = "gotpl";
+
+/// Options that change how templates execute.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// `missingkey=error` (Helm's `--strict` lint): a missing map key is an error instead of nil.
+    pub strict: bool,
+}
+
+/// A set of named templates that can call each other, like Go's `template.Template` with its
+/// associated templates (Helm parses every chart file into one such set).
+#[derive(Clone, Default)]
+pub struct Templates {
+    templates: HashMap<String, ast::Template>,
+    options: RenderOptions,
+}
+
+impl Templates {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the execution options.
+    pub fn set_options(&mut self, options: RenderOptions) {
+        self.options = options;
+    }
+
+    /// Parses `source` as template `name`, adding it and every `{{define}}`d template in it.
+    /// A later definition of a name replaces an earlier one (Helm parses files in a fixed order
+    /// and relies on this). An empty body (only defines) does not replace an existing `name`.
+    pub fn parse(&mut self, name: &str, source: &str) -> Result<(), TemplateError> {
+        let parsed = parser::parse(name, source)?;
+        self.add(parsed);
+        Ok(())
+    }
+
+    fn add(&mut self, parsed: parser::Parsed) {
+        for t in parsed.defines {
+            self.templates.insert(t.name.clone(), t);
+        }
+        let main = parsed.main;
+        let keep_existing =
+            parser::is_empty_body(&main.body) && self.templates.contains_key(&main.name);
+        if !keep_existing {
+            self.templates.insert(main.name.clone(), main);
+        }
+    }
+
+    /// Whether a template with this name exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
+    }
+
+    /// The names of all templates, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.templates.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Executes template `name` with `data` as Helm does: missing keys render as nothing
+    /// (Go prints `<no value>`, Helm removes it from the output).
+    pub fn render(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
+        Ok(self.execute(name, data)?.replace("<no value>", ""))
+    }
+
+    /// Executes template `name` with `data` with Go's plain output (keeps `<no value>`).
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
+        let template = self
+            .templates
+            .get(name)
+            .ok_or_else(|| TemplateError::NoTemplate {
+                name: name.to_string(),
+                root: ROOT_NAME.to_string(),
+            })?;
+        exec::execute(self, template, data)
+    }
+
+    fn get(&self, name: &str) -> Option<&ast::Template> {
+        self.templates.get(name)
+    }
+}

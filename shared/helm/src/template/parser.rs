@@ -1,0 +1,545 @@
+//! The parser: tokens to a tree, checking functions and variables like Go's `parse` package.
+
+use std::sync::Arc;
+
+use super::ast::{Arg, Branch, BranchKind, Command, Node, Number, Pipe, Source, Template};
+use super::error::TemplateError;
+use super::funcs;
+use super::lexer::{Tok, Token, lex};
+
+/// A parsed source: its own body and the templates it defines.
+pub struct Parsed {
+    /// The template named after the source.
+    pub main: Template,
+    /// `{{define}}` and `{{block}}` templates, in source order.
+    pub defines: Vec<Template>,
+}
+
+/// Whether a body has nothing but white space (Go's `IsEmptyTree`).
+pub fn is_empty_body(body: &[Node]) -> bool {
+    body.iter()
+        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+}
+
+/// Parses `text` under `name`.
+pub fn parse(name: &str, text: &str) -> Result<Parsed, TemplateError> {
+    let source = Arc::new(Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    });
+    let tokens = lex(text).map_err(|e| TemplateError::Parse {
+        name: name.to_string(),
+        line: source.line_col(e.pos).0,
+        message: e.message,
+    })?;
+    let mut p = Parser {
+        toks: tokens,
+        i: 0,
+        source: source.clone(),
+        vars: vec!["$".into()],
+        range_depth: 0,
+        defines: Vec::new(),
+    };
+    let (body, end) = p.list(true)?;
+    if let Some((what, pos)) = end {
+        return Err(p.err_at(pos, format!("unexpected {{{{{what}}}}}")));
+    }
+    Ok(Parsed {
+        main: Template {
+            name: name.to_string(),
+            source,
+            body: Arc::new(body),
+        },
+        defines: p.defines,
+    })
+}
+
+struct Parser {
+    toks: Vec<Token>,
+    i: usize,
+    source: Arc<Source>,
+    vars: Vec<String>,
+    range_depth: usize,
+    defines: Vec<Template>,
+}
+
+type PResult<T> = Result<T, TemplateError>;
+
+/// The keyword (`end`/`else`) and position that ended a list, if any.
+type Stop = Option<(String, usize)>;
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Text(s) => format!("text {s:?}"),
+        Tok::Left => "<left delim>".into(),
+        Tok::Right => "<right delim>".into(),
+        Tok::Ident(s) => format!("<{s}>"),
+        Tok::Field(s) => format!("<.{s}>"),
+        Tok::Variable(s) => format!("<{s}>"),
+        Tok::Dot => "<.>".into(),
+        Tok::Number(s) => format!("number {s:?}"),
+        Tok::Str(_, q) => q.clone(),
+        Tok::Pipe => "<|>".into(),
+        Tok::LParen => "<(>".into(),
+        Tok::RParen => "<)>".into(),
+        Tok::Declare => "<:=>".into(),
+        Tok::Assign => "<=>".into(),
+        Tok::Comma => "<,>".into(),
+        Tok::Eof => "EOF".into(),
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with",
+];
+
+impl Parser {
+    fn peek(&self) -> &Token {
+        &self.toks[self.i.min(self.toks.len() - 1)]
+    }
+    fn next(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.i < self.toks.len() {
+            self.i += 1;
+        }
+        t
+    }
+    fn err_at(&self, pos: usize, message: String) -> TemplateError {
+        TemplateError::Parse {
+            name: self.source.name.clone(),
+            line: self.source.line_col(pos).0,
+            message,
+        }
+    }
+    fn expect_right(&mut self, context: &str) -> PResult<()> {
+        let t = self.next();
+        if t.tok != Tok::Right {
+            return Err(self.err_at(
+                t.pos,
+                format!("unexpected {} in {context}", describe(&t.tok)),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that stopped it.
+    fn list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
+        let mut nodes = Vec::new();
+        loop {
+            let t = self.next();
+            match t.tok {
+                Tok::Eof => {
+                    if top {
+                        return Ok((nodes, None));
+                    }
+                    return Err(self.err_at(t.pos, "unexpected EOF".into()));
+                }
+                Tok::Text(s) => nodes.push(Node::Text(s)),
+                Tok::Left => {
+                    let kw = match &self.peek().tok {
+                        Tok::Ident(k) if KEYWORDS.contains(&k.as_str()) => Some(k.clone()),
+                        _ => None,
+                    };
+                    let Some(kw) = kw else {
+                        let pipe = self.pipeline("command", false)?;
+                        nodes.push(Node::Action(pipe));
+                        continue;
+                    };
+                    let kt = self.next();
+                    match kw.as_str() {
+                        "end" => {
+                            self.expect_right("end")?;
+                            if top {
+                                return Err(self.err_at(kt.pos, "unexpected {{end}}".into()));
+                            }
+                            return Ok((nodes, Some(("end".into(), kt.pos))));
+                        }
+                        "else" => {
+                            if top {
+                                return Err(self.err_at(kt.pos, "unexpected {{else}}".into()));
+                            }
+                            return Ok((nodes, Some(("else".into(), kt.pos))));
+                        }
+                        "if" => nodes.push(self.branch(BranchKind::If, kt.pos)?),
+                        "with" => nodes.push(self.branch(BranchKind::With, kt.pos)?),
+                        "range" => nodes.push(self.branch(BranchKind::Range, kt.pos)?),
+                        "break" | "continue" => {
+                            if self.range_depth == 0 {
+                                return Err(self.err_at(
+                                    kt.pos,
+                                    format!("{{{{{kw}}}}} outside {{{{range}}}}"),
+                                ));
+                            }
+                            self.expect_right(&format!("{{{{{kw}}}}}"))?;
+                            nodes.push(if kw == "break" {
+                                Node::Break
+                            } else {
+                                Node::Continue
+                            });
+                        }
+                        "template" | "block" => {
+                            let ctx = if kw == "block" {
+                                "block clause"
+                            } else {
+                                "template clause"
+                            };
+                            let nt = self.next();
+                            let Tok::Str(name, _) = nt.tok else {
+                                return Err(self.err_at(
+                                    nt.pos,
+                                    format!("unexpected {} in {ctx}", describe(&nt.tok)),
+                                ));
+                            };
+                            let pipe = if self.peek().tok == Tok::Right {
+                                self.next();
+                                None
+                            } else {
+                                Some(self.pipeline(ctx, false)?)
+                            };
+                            if kw == "block" {
+                                let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+                                let (body, end) = self.list(false)?;
+                                self.vars = saved;
+                                match end {
+                                    Some((e, _)) if e == "end" => {}
+                                    Some((_, p)) => {
+                                        return Err(self.err_at(p, "unexpected {{else}}".into()));
+                                    }
+                                    None => {}
+                                }
+                                self.defines.push(Template {
+                                    name: name.clone(),
+                                    source: self.source.clone(),
+                                    body: Arc::new(body),
+                                });
+                            }
+                            nodes.push(Node::Template {
+                                pos: kt.pos,
+                                name,
+                                pipe,
+                            });
+                        }
+                        "define" => {
+                            if !top {
+                                return Err(
+                                    self.err_at(kt.pos, "unexpected <define> in command".into())
+                                );
+                            }
+                            let nt = self.next();
+                            let Tok::Str(name, _) = nt.tok else {
+                                return Err(self.err_at(
+                                    nt.pos,
+                                    format!("unexpected {} in define clause", describe(&nt.tok)),
+                                ));
+                            };
+                            self.expect_right("define clause")?;
+                            let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+                            let (body, end) = self.list(false)?;
+                            self.vars = saved;
+                            if let Some((e, p)) = end
+                                && e != "end"
+                            {
+                                return Err(self.err_at(p, "unexpected {{else}}".into()));
+                            }
+                            self.defines.push(Template {
+                                name,
+                                source: self.source.clone(),
+                                body: Arc::new(body),
+                            });
+                        }
+                        _ => unreachable!("keyword list"),
+                    }
+                }
+                other => return Err(self.err_at(t.pos, format!("unexpected {}", describe(&other)))),
+            }
+        }
+    }
+
+    fn branch(&mut self, kind: BranchKind, pos: usize) -> PResult<Node> {
+        let ctx = match kind {
+            BranchKind::If => "if",
+            BranchKind::With => "with",
+            BranchKind::Range => "range",
+        };
+        let vars_mark = self.vars.len();
+        let pipe = self.pipeline(ctx, kind == BranchKind::Range)?;
+        if kind == BranchKind::Range {
+            self.range_depth += 1;
+        }
+        let (list, end) = self.list(false)?;
+        if kind == BranchKind::Range {
+            self.range_depth -= 1;
+        }
+        let mut else_list = None;
+        if let Some((e, _)) = end
+            && e == "else"
+        {
+            self.vars.truncate(vars_mark);
+            // `{{else if ...}}` / `{{else with ...}}` chain into a nested branch sharing the `{{end}}`.
+            let nested = match (&self.peek().tok, kind) {
+                (Tok::Ident(k), BranchKind::If) if k == "if" => Some(BranchKind::If),
+                (Tok::Ident(k), BranchKind::With) if k == "with" => Some(BranchKind::With),
+                _ => None,
+            };
+            if let Some(nk) = nested {
+                let t = self.next();
+                else_list = Some(vec![self.branch(nk, t.pos)?]);
+            } else {
+                self.expect_right("else")?;
+                let (el, end2) = self.list(false)?;
+                if let Some((e2, p2)) = end2
+                    && e2 == "else"
+                {
+                    return Err(self.err_at(p2, "expected end; found {{else}}".into()));
+                }
+                else_list = Some(el);
+            }
+        }
+        let _ = pos;
+        self.vars.truncate(vars_mark);
+        Ok(Node::Branch(Branch {
+            kind,
+            pipe,
+            list,
+            else_list,
+        }))
+    }
+
+    /// Parses a pipeline up to `}}` (consumed).
+    fn pipeline(&mut self, context: &str, allow_two: bool) -> PResult<Pipe> {
+        let pos = self.peek().pos;
+        let mut decl = Vec::new();
+        let mut is_assign = false;
+        // Declarations: `$x :=`, `$x =`, `$i, $v :=`.
+        if let Tok::Variable(v) = &self.peek().tok {
+            let v = v.clone();
+            let save = self.i;
+            self.next();
+            match self.peek().tok {
+                Tok::Declare | Tok::Assign => {
+                    is_assign = self.next().tok == Tok::Assign;
+                    decl.push(v);
+                }
+                Tok::Comma if allow_two => {
+                    self.next();
+                    let t2 = self.next();
+                    let Tok::Variable(v2) = t2.tok else {
+                        return Err(
+                            self.err_at(t2.pos, "range can only initialize variables".to_string())
+                        );
+                    };
+                    let op = self.next();
+                    if op.tok != Tok::Declare && op.tok != Tok::Assign {
+                        return Err(self.err_at(
+                            op.pos,
+                            format!("unexpected {} in {context}", describe(&op.tok)),
+                        ));
+                    }
+                    is_assign = op.tok == Tok::Assign;
+                    decl.push(v);
+                    decl.push(v2);
+                }
+                Tok::Comma => {
+                    return Err(self.err_at(
+                        self.peek().pos,
+                        format!("too many declarations in {context}"),
+                    ));
+                }
+                _ => self.i = save,
+            }
+        }
+        if is_assign {
+            for d in &decl {
+                if !self.vars.contains(d) {
+                    return Err(self.err_at(pos, format!("undefined variable {d:?}")));
+                }
+            }
+        } else {
+            self.vars.extend(decl.iter().cloned());
+        }
+        let mut cmds = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::Right | Tok::RParen => {
+                    let closing = t.tok.clone();
+                    self.next();
+                    if cmds.is_empty() {
+                        return Err(self.err_at(t.pos, format!("missing value for {context}")));
+                    }
+                    if closing == Tok::RParen && context != "parenthesized pipeline" {
+                        return Err(self.err_at(t.pos, "unexpected right paren".into()));
+                    }
+                    if closing == Tok::Right && context == "parenthesized pipeline" {
+                        return Err(self.err_at(t.pos, "unclosed left paren".into()));
+                    }
+                    break;
+                }
+                Tok::Eof => return Err(self.err_at(t.pos, "unclosed action".into())),
+                _ => {
+                    let cmd = self.command()?;
+                    cmds.push(cmd);
+                }
+            }
+        }
+        Ok(Pipe {
+            pos,
+            decl,
+            is_assign,
+            cmds,
+        })
+    }
+
+    fn command(&mut self) -> PResult<Command> {
+        let pos = self.peek().pos;
+        let mut args = Vec::new();
+        loop {
+            let arg = self.operand()?;
+            args.push(arg);
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::Right | Tok::RParen => break,
+                Tok::Pipe => {
+                    self.next();
+                    if matches!(self.peek().tok, Tok::Right | Tok::RParen) {
+                        return Err(self.err_at(t.pos, "missing command".into()));
+                    }
+                    break;
+                }
+                _ if t.space_before => continue,
+                other => {
+                    return Err(
+                        self.err_at(t.pos, format!("unexpected {} in operand", describe(&other)))
+                    );
+                }
+            }
+        }
+        Ok(Command { pos, args })
+    }
+
+    fn operand(&mut self) -> PResult<Arg> {
+        let t = self.next();
+        let pos = t.pos;
+        let mut arg = match t.tok {
+            Tok::Ident(name) => match name.as_str() {
+                "true" => Arg::Bool(pos, true),
+                "false" => Arg::Bool(pos, false),
+                "nil" => Arg::Nil(pos),
+                k if KEYWORDS.contains(&k) => {
+                    return Err(self.err_at(pos, format!("unexpected <{k}> in command")));
+                }
+                _ => {
+                    if !funcs::is_defined(&name) {
+                        return Err(self.err_at(pos, format!("function {name:?} not defined")));
+                    }
+                    Arg::Ident(pos, name)
+                }
+            },
+            Tok::Dot => Arg::Dot(pos),
+            Tok::Field(f) => Arg::Field(pos, vec![f]),
+            Tok::Variable(v) => {
+                if !self.vars.contains(&v) {
+                    return Err(self.err_at(pos, format!("undefined variable {v:?}")));
+                }
+                Arg::Variable(pos, v, Vec::new())
+            }
+            Tok::Str(v, q) => Arg::Str(pos, v, q),
+            Tok::Number(text) => {
+                let n = parse_number(&text)
+                    .ok_or_else(|| self.err_at(pos, format!("bad number syntax: {text:?}")))?;
+                Arg::Number(pos, n, text)
+            }
+            Tok::LParen => {
+                let pipe = self.pipeline("parenthesized pipeline", false)?;
+                Arg::Chain(pos, Box::new(pipe), Vec::new())
+            }
+            other => {
+                return Err(self.err_at(pos, format!("unexpected {} in operand", describe(&other))));
+            }
+        };
+        // Field chains directly after the term: `.a.b`, `$x.a`, `(pipe).a`.
+        while let Tok::Field(f) = &self.peek().tok {
+            if self.peek().space_before {
+                break;
+            }
+            let f = f.clone();
+            let fpos = self.peek().pos;
+            self.next();
+            match &mut arg {
+                Arg::Field(p, names) => {
+                    // Go reports a field chain at the position of its second field.
+                    if names.len() == 1 {
+                        *p = fpos;
+                    }
+                    names.push(f)
+                }
+                Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => names.push(f),
+                other => {
+                    return Err(self.err_at(
+                        fpos,
+                        format!("unexpected . after term {:?}", other.to_string()),
+                    ));
+                }
+            }
+        }
+        Ok(arg)
+    }
+}
+
+/// Parses a Go number or character constant, typed as exec types untyped constants.
+pub fn parse_number(text: &str) -> Option<Number> {
+    if text.starts_with('\'') {
+        let inner = &text[1..text.len() - 1];
+        let s = if inner.starts_with('\\') {
+            super::lexer::unquote(inner).ok()?
+        } else {
+            inner.to_string()
+        };
+        let mut cs = s.chars();
+        let c = cs.next()?;
+        if cs.next().is_some() {
+            return None;
+        }
+        return Some(Number::Int(c as i64));
+    }
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let (neg, body) = match clean.strip_prefix('-') {
+        Some(b) => (true, b.to_string()),
+        None => (false, clean.strip_prefix('+').unwrap_or(&clean).to_string()),
+    };
+    let lower = body.to_ascii_lowercase();
+    let int = if let Some(h) = lower.strip_prefix("0x") {
+        if h.contains('p') || h.contains('.') {
+            None
+        } else {
+            Some(i64::from_str_radix(h, 16).ok()?)
+        }
+    } else if let Some(o) = lower.strip_prefix("0o") {
+        Some(i64::from_str_radix(o, 8).ok()?)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        Some(i64::from_str_radix(b, 2).ok()?)
+    } else if lower.len() > 1 && lower.starts_with('0') && lower.chars().all(|c| c.is_ascii_digit())
+    {
+        Some(i64::from_str_radix(&lower[1..], 8).ok()?)
+    } else if lower.chars().all(|c| c.is_ascii_digit()) {
+        match lower.parse::<i64>() {
+            Ok(i) => Some(i),
+            Err(_) => {
+                return lower
+                    .parse::<f64>()
+                    .ok()
+                    .map(|f| Number::Float(if neg { -f } else { f }));
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(i) = int {
+        return Some(Number::Int(if neg { -i } else { i }));
+    }
+    if lower.starts_with("0x") {
+        return None;
+    }
+    let f: f64 = lower.parse().ok()?;
+    Some(Number::Float(if neg { -f } else { f }))
+}
