@@ -33,3 +33,36 @@ pub struct ControllerFlags {
     #[arg(long, default_value = "info")]
     pub log_level: String,
 }
+
+/// Flags of the artifact storage, accepted by source-controller only.
+#[derive(Args, Debug, Clone)]
+pub struct StorageFlags {
+    /// Local directory holding the artifacts.
+    #[arg(long, default_value = "/data")]
+    pub storage_path: std::path::PathBuf,
+
+    /// Address the artifact file server listens on.
+    #[arg(long, default_value = ":9090")]
+    pub storage_addr: String,
+
+    /// Advertised address of the file server, used in `status.artifact.url`. Defaults to this
+    /// host's name and the port of `--storage-addr`.
+    #[arg(long, default_value = "")]
+    pub storage_adv_addr: String,
+
+    /// How many artifacts per object are kept in storage (the newest ones).
+    #[arg(long, default_value_t = 2)]
+    pub artifact_retention_records: usize,
+}
+
+impl StorageFlags {
+    /// The advertised address: `--storage-adv-addr`, else `<hostname>:<port of --storage-addr>`.
+    pub fn advertised_addr(&self) -> String {
+        if !self.storage_adv_addr.is_empty() {
+            return self.storage_adv_addr.clone();
+        }
+        let port = self.storage_addr.rsplit(':').next().unwrap_or("9090");
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+        format!("{host}:{port}")
+    }
+}

@@ -1,4 +1,13 @@
 //! What every Ferroflux controller needs: conditions, status patching, server-side apply, health,
 //! artifacts, events, metrics, and the command-line flags all controllers share.
 
+pub mod admin;
+pub mod artifact;
+pub mod conditions;
+pub mod controller;
+pub mod events;
 pub mod flags;
+pub mod leader;
+pub mod metrics;
+pub mod status;
+pub mod tls;

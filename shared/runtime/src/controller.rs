@@ -1,0 +1,131 @@
+//! Start-up shared by every controller binary, so each `main.rs` is a few lines: logging, TLS
+//! provider, Kubernetes client, admin servers, leader election.
+
+use std::sync::Arc;
+
+use crate::admin::{self, Readiness};
+use crate::events::EventPublisher;
+use crate::flags::ControllerFlags;
+use crate::metrics::Metrics;
+
+/// What went wrong while starting a controller.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The kubeconfig could not be read or no cluster configuration was found.
+    #[error("loading Kubernetes client configuration: {0}")]
+    LoadKubeConfig(String),
+    /// The Kubernetes client could not be built.
+    #[error("building Kubernetes client: {0}")]
+    BuildClient(#[source] kube::Error),
+    /// An admin server could not bind its address.
+    #[error("binding {addr}: {source}")]
+    BindAdminServer {
+        /// The address that failed.
+        addr: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The leader election Lease could not be used.
+    #[error("leader election: {0}")]
+    LeaderElection(String),
+}
+
+/// Everything a controller needs once started.
+#[derive(Clone)]
+pub struct Runtime {
+    /// The controller's binary name: field manager and event reporter.
+    pub name: String,
+    /// Client for the cluster.
+    pub client: kube::Client,
+    /// Publisher of Kubernetes Events and notification-controller events.
+    pub events: EventPublisher,
+    /// The controller's metrics.
+    pub metrics: Arc<Metrics>,
+    /// Readiness reported on `/readyz`.
+    pub readiness: Readiness,
+    /// The flags the controller was started with.
+    pub flags: ControllerFlags,
+}
+
+/// Initializes logging from `--log-level` (JSON lines, like Flux). Does nothing if a subscriber
+/// is already installed (tests).
+pub fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// Builds a client from `--kubeconfig`, else in-cluster config or `$KUBECONFIG`.
+pub async fn kube_client(flags: &ControllerFlags) -> Result<kube::Client, StartupError> {
+    let config = match &flags.kubeconfig {
+        Some(path) => {
+            let kubeconfig = kube::config::Kubeconfig::read_from(path)
+                .map_err(|e| StartupError::LoadKubeConfig(e.to_string()))?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+                .await
+                .map_err(|e| StartupError::LoadKubeConfig(e.to_string()))?
+        }
+        None => kube::Config::infer()
+            .await
+            .map_err(|e| StartupError::LoadKubeConfig(e.to_string()))?,
+    };
+    kube::Client::try_from(config).map_err(StartupError::BuildClient)
+}
+
+impl Runtime {
+    /// Starts the shared parts of controller `name`: crypto provider, client, `/metrics`,
+    /// `/healthz` + `/readyz`, and (with `--enable-leader-election`) waits for leadership.
+    /// When leadership is lost later the process exits, as Flux's controllers do.
+    pub async fn start(name: &str, flags: ControllerFlags) -> Result<Self, StartupError> {
+        crate::tls::install_crypto_provider();
+        let client = kube_client(&flags).await?;
+        let metrics = Arc::new(Metrics::new());
+        let readiness = Readiness::default();
+        for (addr, router) in [
+            (&flags.metrics_addr, admin::metrics_router(metrics.clone())),
+            (&flags.health_addr, admin::health_router(readiness.clone())),
+        ] {
+            admin::spawn_server(addr, router).await.map_err(|source| {
+                StartupError::BindAdminServer {
+                    addr: addr.clone(),
+                    source,
+                }
+            })?;
+        }
+        if flags.enable_leader_election {
+            let namespace =
+                std::env::var("RUNTIME_NAMESPACE").unwrap_or_else(|_| "flux-system".into());
+            let identity = format!(
+                "{}_{}",
+                std::env::var("HOSTNAME").unwrap_or_else(|_| name.into()),
+                std::process::id()
+            );
+            let mut leader =
+                crate::leader::acquire_leadership(client.clone(), name, &namespace, &identity)
+                    .await
+                    .map_err(|e| StartupError::LeaderElection(e.to_string()))?;
+            tracing::info!(%identity, "acquired leadership");
+            tokio::spawn(async move {
+                while leader.changed().await.is_ok() {
+                    if !*leader.borrow() {
+                        break;
+                    }
+                }
+                tracing::error!("leadership lost, exiting");
+                std::process::exit(1);
+            });
+        }
+        let events = EventPublisher::new(client.clone(), name, &flags.events_addr);
+        Ok(Self {
+            name: name.to_string(),
+            client,
+            events,
+            metrics,
+            readiness,
+            flags,
+        })
+    }
+}
