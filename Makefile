@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CLUSTER := e2e/cluster
 
-.PHONY: help test demo lint fmt cluster-up cluster-down services-up services-down crds
+.PHONY: help test demo lint fmt cluster-up cluster-down cluster-build services-up services-down crds
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -31,3 +31,12 @@ cluster-up: ## Start the local test cluster (etcd, kube-apiserver, controller-ma
 
 cluster-down: ## Stop the test cluster and every test service; leaves no process or port behind
 	$(CLUSTER)/down.sh
+
+cluster-build: ## Build (or find cached) etcd, Kubernetes components and kwok from their Go modules
+	$(CLUSTER)/build.sh
+
+services-up: ## (Re)start only the test services (Git HTTPS/HTTP/ssh, OCI registry); needs cluster-up once
+	$(CLUSTER)/services.sh up
+
+services-down: ## Stop only the test services
+	$(CLUSTER)/services.sh down

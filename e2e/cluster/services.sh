@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The test services next to the cluster, all on 127.0.0.1 and all started as the invoking user:
+#   Git over smart HTTP (nginx + fcgiwrap + git-http-backend): HTTPS with basic auth, plain HTTP anonymous
+#   Git over ssh (sshd with its own config and host key, key-only login forced into git-shell)
+#   an OCI registry (Debian's docker-registry, plain HTTP, no auth)
+# Connection facts go to $CLUSTER_DIR/services.env and services.json.
+#
+#   e2e/cluster/services.sh up|down      (up.sh calls `up`; it needs the CA that up.sh generated)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$E2E_CLUSTER_SCRIPTS/stop.sh"
+source "$E2E_CLUSTER_SCRIPTS/services-config.sh"
+
+SVC=$CLUSTER_DIR/services
+REPOS=$SVC/git/repos
+GIT_USER=ferroflux
+
+# up.sh already holds the lock when it calls us.
+if [ "${FERROFLUX_LOCK_HELD:-0}" != 1 ]; then
+  mkdir -p "$CLUSTER_DIR"
+  exec 9>"$CLUSTER_DIR/.lock"
+  flock 9
+fi
+
+services_down() {
+  local name
+  for name in "${SERVICE_COMPONENTS[@]}"; do
+    if pid_alive "$name"; then stop_pids "$name" "$(cat "$RUN/$name.pid")"; fi
+    rm -f "$RUN/$name.pid"
+  done
+}
+
+services_up() {
+  [ -f "$PKI/ca.crt" ] || die "no CA in $PKI: run e2e/cluster/up.sh (it starts the services too)"
+  services_down
+  local name
+  for name in git-http git-https sshd registry; do
+    if port_listening "${PORTS[$name]}"; then
+      die "port ${PORTS[$name]} ($name) is taken by: $(port_owner "${PORTS[$name]}")"
+    fi
+  done
+  rm -rf "$SVC"
+  mkdir -p "$REPOS" "$SVC/nginx/tmp" "$SVC/ssh" "$SVC/registry/data" "$RUN" "$LOGS"
+
+  # Basic-auth credentials: a fresh random password per run.
+  GIT_PASSWORD=$(openssl rand -hex 12)
+  htpasswd -bcB "$SVC/nginx/htpasswd" "$GIT_USER" "$GIT_PASSWORD" 2>/dev/null
+
+  log "starting Git smart HTTP on :${PORTS[git-http]} and HTTPS on :${PORTS[git-https]}"
+  start_daemon fcgiwrap /usr/sbin/fcgiwrap -c 4 -s "unix:$RUN/fcgiwrap.sock"
+  write_nginx_conf
+  start_daemon nginx /usr/sbin/nginx -p "$SVC/nginx" -c "$SVC/nginx/nginx.conf" -g 'daemon off;'
+
+  log "starting sshd on :${PORTS[sshd]}"
+  write_sshd_conf
+  # sshd running as root insists on its privilege separation directory.
+  if [ "$(id -u)" = 0 ]; then mkdir -p /run/sshd && chmod 755 /run/sshd; fi
+  start_daemon sshd /usr/sbin/sshd -D -e -f "$SVC/ssh/sshd_config"
+
+  log "starting docker-registry on :${PORTS[registry]}"
+  write_registry_conf
+  start_daemon registry /usr/bin/docker-registry serve "$SVC/registry/config.yml"
+
+  wait_for "Git HTTPS" 20 curl -sf --cacert "$PKI/ca.crt" -u "$GIT_USER:$GIT_PASSWORD" \
+    "https://127.0.0.1:${PORTS[git-https]}/healthz" || die "nginx not answering; see $LOGS/nginx*.log"
+  wait_for "sshd" 20 port_listening "${PORTS[sshd]}" || die "sshd not listening; see $LOGS/sshd.log"
+  wait_for "registry" 20 curl -sf "http://127.0.0.1:${PORTS[registry]}/v2/" ||
+    die "registry not answering; see $LOGS/registry.log"
+  write_service_facts
+  log "services up; facts in $CLUSTER_DIR/services.env"
+}
+
+case ${1:-} in
+  up) services_up ;;
+  down) services_down ;;
+  *)
+    echo "usage: $0 up|down" >&2
+    exit 2
+    ;;
+esac
