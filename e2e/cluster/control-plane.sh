@@ -27,6 +27,10 @@ start_kube_apiserver() {
     --etcd-servers="http://127.0.0.1:${PORTS[etcd]}" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" \
+    --requestheader-client-ca-file="$PKI/ca.crt" --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
     --authorization-mode=RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
@@ -85,7 +89,7 @@ JSON
 
 # ready_nodes: how many Nodes report Ready=True.
 ready_nodes() {
-  kapi GET /api/v1/nodes | grep -o '"type":"Ready","status":"True"' | wc -l
+  kapi GET /api/v1/nodes | tr -d '[:space:]' | grep -o '"type":"Ready","status":"True"' | wc -l
 }
 
 nodes_ready() { [ "$(ready_nodes)" -ge "$NODE_COUNT" ]; }

@@ -37,6 +37,8 @@ subjectAltName=IP:127.0.0.1,DNS:localhost"
   # O=system:masters is the built-in cluster-admin group.
   sign_cert admin "/O=system:masters/CN=ferroflux-admin" "$client"
   sign_cert kwok "/O=system:masters/CN=kwok" "$client"
+  # The apiserver's identity towards aggregated API servers (request-header authentication).
+  sign_cert front-proxy-client "/CN=front-proxy-client" "$client"
   # These CNs are the users the default RBAC bootstrap policy grants the components' rights to.
   sign_cert kube-controller-manager "/CN=system:kube-controller-manager" "$client"
   sign_cert kube-scheduler "/CN=system:kube-scheduler" "$client"

@@ -59,8 +59,9 @@ generate_pki
 write_kubeconfig "$KUBECONFIG_ADMIN" admin
 for c in kube-controller-manager kube-scheduler kwok; do write_kubeconfig "$CLUSTER_DIR/$c.kubeconfig" "$c"; done
 
-# If anything below fails, leave no half-started cluster behind.
-trap 'log "start failed; stopping what was started (logs kept in $LOGS)"; stop_everything' ERR
+# If anything below fails (or we are interrupted), leave no half-started cluster behind.
+up_ok=0
+trap '[ "$up_ok" = 1 ] || { log "start failed; stopping what was started (logs kept in $LOGS)"; stop_everything; }' EXIT
 
 start_etcd
 start_kube_apiserver
@@ -70,6 +71,6 @@ create_kwok_nodes
 if [ "$WANT_SERVICES" = 1 ]; then
   FERROFLUX_LOCK_HELD=1 "$E2E_CLUSTER_SCRIPTS/services.sh" up
 fi
-trap - ERR
 touch "$CLUSTER_DIR/ready"
+up_ok=1
 log "cluster up in $(elapsed_since "$start"): kubectl --kubeconfig $KUBECONFIG_ADMIN get nodes"
