@@ -1,0 +1,256 @@
+//! Reading a chart from a directory or an archive into a [`Chart`], as Helm's loader does.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::helmignore::{IgnoreError, IgnoreRules};
+use super::metadata::{Metadata, MetadataError};
+use super::{Chart, File};
+
+/// Archives larger than this (uncompressed) are refused.
+const MAX_ARCHIVE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// A chart that cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The path does not exist.
+    #[error("path {0:?} not found")]
+    NotFound(String),
+    /// Reading a file or directory failed.
+    #[error("{path}: {source}")]
+    Read {
+        /// What was being read.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The chart has no `Chart.yaml`.
+    #[error("Chart.yaml file is missing")]
+    MissingChartYaml,
+    /// `Chart.yaml` is malformed or invalid.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// `values.yaml` does not decode into a map.
+    #[error("cannot load values.yaml: {0}")]
+    Values(String),
+    /// `values.schema.json` is not JSON.
+    #[error("cannot load values.schema.json: {0}")]
+    Schema(String),
+    /// `.helmignore` has a rule Helm refuses.
+    #[error(".helmignore: {0}")]
+    Ignore(#[from] IgnoreError),
+    /// The archive is not a gzipped tar, or holds something unsafe.
+    #[error("{0}")]
+    Archive(String),
+    /// A subchart failed to load.
+    #[error("error unpacking subchart {name} in {parent}: {source}")]
+    Subchart {
+        /// The subchart's directory or archive name under `charts/`.
+        name: String,
+        /// The parent chart's name.
+        parent: String,
+        /// Why.
+        source: Box<LoadError>,
+    },
+}
+
+/// Loads from a directory or, for a file, a `.tgz` archive.
+pub(super) fn load_path(path: &Path) -> Result<Chart, LoadError> {
+    let meta =
+        std::fs::metadata(path).map_err(|_| LoadError::NotFound(path.display().to_string()))?;
+    if meta.is_dir() {
+        return load_dir(path);
+    }
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    load_archive(&bytes)
+}
+
+fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
+    move |source| LoadError::Read {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn load_dir(root: &Path) -> Result<Chart, LoadError> {
+    let rules = match std::fs::read_to_string(root.join(".helmignore")) {
+        Ok(content) => IgnoreRules::parse(&content)?,
+        Err(_) => IgnoreRules::parse("")?,
+    };
+    let mut files = Vec::new();
+    walk(root, "", &rules, &mut files)?;
+    load_files(files)
+}
+
+/// Walks in lexical order (as Go's `filepath.Walk`), following symlinks, skipping ignored paths.
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    rules: &IgnoreRules,
+    out: &mut Vec<File>,
+) -> Result<(), LoadError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(read_err(dir))?
+        .filter_map(Result::ok)
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    entries.sort();
+    for (name, path) in entries {
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let meta = std::fs::metadata(&path).map_err(read_err(&path))?;
+        if meta.is_dir() {
+            if !rules.ignored(&rel, true) {
+                walk(&path, &rel, rules, out)?;
+            }
+        } else if !rules.ignored(&rel, false) {
+            if !meta.is_file() {
+                return Err(LoadError::Archive(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    path.display()
+                )));
+            }
+            let data = std::fs::read(&path).map_err(read_err(&path))?;
+            out.push(File {
+                name: rel,
+                data: Arc::new(data),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Loads a gzipped tar whose entries all sit under one top directory (the chart's name).
+pub(super) fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
+    let gz = flate2::read::GzDecoder::new(bytes);
+    let mut archive = tar::Archive::new(gz.take(MAX_ARCHIVE_BYTES));
+    let mut files = Vec::new();
+    let entries = archive
+        .entries()
+        .map_err(|e| LoadError::Archive(format!("invalid chart archive: {e}")))?;
+    for entry in entries {
+        let mut entry =
+            entry.map_err(|e| LoadError::Archive(format!("invalid chart archive: {e}")))?;
+        let kind = entry.header().entry_type();
+        if !kind.is_file() {
+            if kind.is_symlink() || kind.is_hard_link() {
+                return Err(LoadError::Archive("chart archive contains a link".into()));
+            }
+            continue;
+        }
+        let raw = entry.path_bytes().into_owned();
+        let name = String::from_utf8_lossy(&raw).replace('\\', "/");
+        let parts: Vec<&str> = name
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        if parts.contains(&"..") || name.starts_with('/') {
+            return Err(LoadError::Archive(format!(
+                "chart illegally references parent directory: {name}"
+            )));
+        }
+        if parts.len() < 2 {
+            continue;
+        }
+        let mut data = Vec::new();
+        entry
+            .read_to_end(&mut data)
+            .map_err(|e| LoadError::Archive(format!("invalid chart archive: {e}")))?;
+        files.push(File {
+            name: parts[1..].join("/"),
+            data: Arc::new(data),
+        });
+    }
+    if files.is_empty() {
+        return Err(LoadError::Archive("no files in chart archive".into()));
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    load_files(files)
+}
+
+/// Sorts files into a chart: metadata, values, schema, templates, subcharts and other files.
+fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
+    let mut chart = Chart::default();
+    let mut metadata: Option<Metadata> = None;
+    let mut requirements = None;
+    let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
+    for file in files {
+        let text = || String::from_utf8_lossy(&file.data).into_owned();
+        match file.name.as_str() {
+            "Chart.yaml" => metadata = Some(Metadata::from_yaml(&text())?),
+            "requirements.yaml" => requirements = Some(text()),
+            "values.yaml" => {
+                chart.values = match crate::yaml::from_str(&text()) {
+                    Ok(serde_json::Value::Object(map)) => map,
+                    Ok(serde_json::Value::Null) => serde_json::Map::new(),
+                    Ok(_) => {
+                        return Err(LoadError::Values(
+                            "cannot unmarshal yaml document: not a map".into(),
+                        ));
+                    }
+                    Err(e) => {
+                        return Err(LoadError::Values(format!(
+                            "cannot unmarshal yaml document: {e}"
+                        )));
+                    }
+                }
+            }
+            "values.schema.json" => {
+                let schema = serde_json::from_slice(&file.data)
+                    .map_err(|e| LoadError::Schema(e.to_string()))?;
+                chart.schema = Some(schema);
+            }
+            name if name.starts_with("templates/") => chart.templates.push(file),
+            name if name.starts_with("charts/") && !name.ends_with(".prov") => {
+                let rest = &name["charts/".len()..];
+                let sub = rest.split('/').next().unwrap_or(rest).to_string();
+                subcharts.entry(sub).or_default().push(File {
+                    name: rest.to_string(),
+                    data: file.data,
+                });
+            }
+            _ => chart.files.push(file),
+        }
+    }
+    let mut metadata = metadata.ok_or(LoadError::MissingChartYaml)?;
+    if let Some(req) = requirements {
+        metadata.add_requirements(&req)?;
+    }
+    metadata.validate()?;
+    chart.metadata = metadata;
+    for (name, files) in subcharts {
+        if name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        let wrap = |source| LoadError::Subchart {
+            name: name.clone(),
+            parent: chart.metadata.name.clone(),
+            source: Box::new(source),
+        };
+        let sub = if name.ends_with(".tgz") {
+            load_archive(&files[0].data).map_err(wrap)?
+        } else {
+            let inner: Vec<File> = files
+                .into_iter()
+                .filter_map(|f| {
+                    let (_, rest) = f.name.split_once('/')?;
+                    Some(File {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
+                })
+                .collect();
+            load_files(inner).map_err(wrap)?
+        };
+        chart.dependencies.push(sub);
+    }
+    Ok(chart)
+}

@@ -1,0 +1,246 @@
+//! Splitting rendered files into documents and ordering them as Helm's `SortManifests`: hooks
+//! apart, manifests in kind install order, then by file path and position in the file.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value as Json;
+
+/// Helm's `InstallOrder`: kinds in the order they are installed; unknown kinds come last.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// Hook events Helm knows (`helm.sh/hook`); a document with any other event is dropped.
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// One document of a rendered template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Manifest {
+    /// The template it came from, e.g. `podinfo/templates/service.yaml`.
+    pub source: String,
+    /// The document, trimmed, without `---`.
+    pub content: String,
+    /// Its `kind` (empty when none).
+    pub kind: String,
+}
+
+/// A document annotated with `helm.sh/hook`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hook {
+    /// The document.
+    pub manifest: Manifest,
+    /// `metadata.name`.
+    pub name: String,
+    /// The hook events, lower-cased.
+    pub events: Vec<String>,
+    /// `helm.sh/hook-weight` (0 when absent or not a number).
+    pub weight: i64,
+}
+
+/// A rendered document that is not valid YAML (Helm's message).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("YAML parse error on {path}: {message}")]
+pub struct SortError {
+    /// The template file.
+    pub path: String,
+    /// Why.
+    pub message: String,
+}
+
+static SEPARATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s*\n)---\s*").expect("valid regex"));
+
+/// Helm's `SplitManifests`: documents separated by `---` lines, trimmed, empty ones dropped.
+pub fn split_documents(file: &str) -> Vec<String> {
+    SEPARATOR
+        .split(file.trim())
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim().to_string())
+        .collect()
+}
+
+/// Sorts rendered files (path, content) into hooks and manifests, each in install order.
+pub fn sort_manifests(
+    mut files: Vec<(String, String)>,
+) -> Result<(Vec<Hook>, Vec<Manifest>), SortError> {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut hooks = Vec::new();
+    let mut manifests = Vec::new();
+    for (path, content) in files {
+        let base = path.rsplit('/').next().unwrap_or(&path);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_documents(&content) {
+            let head = crate::yaml::from_str(&doc).map_err(|e| SortError {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let head = match head {
+                Json::Object(m) => m,
+                Json::Null => Default::default(),
+                _ => {
+                    return Err(SortError {
+                        path: path.clone(),
+                        message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead".into(),
+                    });
+                }
+            };
+            let kind = head
+                .get("kind")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let metadata = head.get("metadata").and_then(Json::as_object);
+            let annotations = metadata
+                .and_then(|m| m.get("annotations"))
+                .and_then(Json::as_object);
+            let manifest = Manifest {
+                source: path.clone(),
+                content: doc,
+                kind,
+            };
+            let Some(hook_value) = annotations
+                .and_then(|a| a.get("helm.sh/hook"))
+                .and_then(Json::as_str)
+            else {
+                manifests.push(manifest);
+                continue;
+            };
+            let events: Vec<String> = hook_value
+                .split(',')
+                .map(|e| e.trim().to_lowercase())
+                .collect();
+            if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+                continue;
+            }
+            let weight = annotations
+                .and_then(|a| a.get("helm.sh/hook-weight"))
+                .and_then(Json::as_str)
+                .and_then(|w| w.trim().parse().ok())
+                .unwrap_or(0);
+            let name = metadata
+                .and_then(|m| m.get("name"))
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string();
+            hooks.push(Hook {
+                manifest,
+                name,
+                events,
+                weight,
+            });
+        }
+    }
+    manifests.sort_by(|a, b| kind_order(&a.kind, &b.kind));
+    hooks.sort_by(|a, b| kind_order(&a.manifest.kind, &b.manifest.kind));
+    Ok((hooks, manifests))
+}
+
+/// Helm's `lessByKind` as an ordering (the sort is stable, so equal kinds keep file order).
+fn kind_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let pos = |k: &str| INSTALL_ORDER.iter().position(|o| *o == k);
+    match (pos(a), pos(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_helm() {
+        assert_eq!(
+            split_documents("---\na: 1\n---\n# c\n---\nb: 2\n"),
+            vec!["a: 1", "# c", "b: 2"]
+        );
+        // As Go's regexp: the blank line is eaten by the first separator, so the second `---`
+        // stays in the document.
+        assert_eq!(
+            split_documents("a: 1\n---\n\n---\nb: 2"),
+            vec!["a: 1", "---\nb: 2"]
+        );
+        assert_eq!(
+            split_documents("# only a comment\n"),
+            vec!["# only a comment"]
+        );
+    }
+
+    #[test]
+    fn orders_by_kind_then_path_and_separates_hooks() {
+        let files = vec![
+            (
+                "c/templates/svc.yaml".to_string(),
+                "kind: Service\nmetadata: {name: s}".to_string(),
+            ),
+            (
+                "c/templates/a.yaml".to_string(),
+                "kind: Deployment\n---\nkind: Foo\n---\nkind: ConfigMap".to_string(),
+            ),
+            ("c/templates/_h.tpl".to_string(), "kind: Secret".to_string()),
+            (
+                "c/templates/test.yaml".to_string(),
+                "kind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test"
+                    .to_string(),
+            ),
+        ];
+        let (hooks, manifests) = sort_manifests(files).unwrap();
+        let kinds: Vec<_> = manifests.iter().map(|m| m.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["ConfigMap", "Service", "Deployment", "Foo"]);
+        assert_eq!(hooks.len(), 1);
+        assert_eq!(hooks[0].events, vec!["test"]);
+    }
+}

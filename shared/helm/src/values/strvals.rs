@@ -1,0 +1,295 @@
+//! `--set` / `--set-string` parsing, as Helm's `strvals`: `a.b=c`, lists `{a,b}`, indexes
+//! `a[0]=x`, `\` escapes, typed scalars (`true`, `null`, integers) unless `--set-string`.
+
+use serde_json::Value as Json;
+
+use super::coalesce::Table;
+
+/// Largest list index accepted (Helm's limit).
+const MAX_INDEX: usize = 65536;
+/// Deepest key nesting accepted (Helm's limit).
+const MAX_NESTED_NAME_LEVEL: usize = 30;
+
+/// A `--set` expression Helm refuses.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("failed parsing --set data: {0}")]
+pub struct SetError(pub String);
+
+/// Parses a `--set` expression into `dest` (scalars are typed: bool, null, int64, else string).
+pub fn parse_set(expr: &str, dest: &mut Table) -> Result<(), SetError> {
+    Parser {
+        chars: expr.chars().collect(),
+        pos: 0,
+        strings: false,
+    }
+    .parse(dest)
+}
+
+/// Parses a `--set-string` expression into `dest` (every scalar is a string).
+pub fn parse_set_string(expr: &str, dest: &mut Table) -> Result<(), SetError> {
+    Parser {
+        chars: expr.chars().collect(),
+        pos: 0,
+        strings: true,
+    }
+    .parse(dest)
+}
+
+/// Why a read stopped: at a stop character, or at the end of input.
+enum Stop {
+    At(char),
+    End,
+}
+
+struct Parser {
+    chars: Vec<char>,
+    pos: usize,
+    strings: bool,
+}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, SetError> {
+    Err(SetError(msg.into()))
+}
+
+/// The result of reading a value: set it and go on, or set it and stop (end of input).
+type Step = Result<bool, SetError>;
+
+impl Parser {
+    fn parse(mut self, dest: &mut Table) -> Result<(), SetError> {
+        while self.key(dest, 0)? {}
+        Ok(())
+    }
+
+    fn until(&mut self, stop: &[char]) -> (String, Stop) {
+        let mut out = String::new();
+        while self.pos < self.chars.len() {
+            let c = self.chars[self.pos];
+            self.pos += 1;
+            if c == '\\' {
+                if self.pos < self.chars.len() {
+                    out.push(self.chars[self.pos]);
+                    self.pos += 1;
+                    continue;
+                }
+                return (out, Stop::End);
+            }
+            if stop.contains(&c) {
+                return (out, Stop::At(c));
+            }
+            out.push(c);
+        }
+        (out, Stop::End)
+    }
+
+    fn typed(&self, raw: String) -> Json {
+        if self.strings {
+            return Json::String(raw);
+        }
+        if raw.eq_ignore_ascii_case("true") {
+            return Json::Bool(true);
+        }
+        if raw.eq_ignore_ascii_case("false") {
+            return Json::Bool(false);
+        }
+        if raw.eq_ignore_ascii_case("null") {
+            return Json::Null;
+        }
+        if raw == "0" {
+            return Json::from(0i64);
+        }
+        if !raw.starts_with('0')
+            && let Ok(i) = raw.parse::<i64>()
+        {
+            return Json::from(i);
+        }
+        Json::String(raw)
+    }
+
+    /// Reads `{a,b}` when the value starts with `{`; `None` when it is not a list.
+    fn list_value(&mut self) -> Option<Result<Json, SetError>> {
+        if self.chars.get(self.pos) != Some(&'{') {
+            return None;
+        }
+        self.pos += 1;
+        let mut list = Vec::new();
+        loop {
+            let (raw, stop) = self.until(&[',', '}']);
+            match stop {
+                Stop::End => return Some(err("list must terminate with '}'")),
+                Stop::At('}') => {
+                    if self.chars.get(self.pos) == Some(&',') {
+                        self.pos += 1;
+                    }
+                    list.push(self.typed(raw));
+                    return Some(Ok(Json::Array(list)));
+                }
+                Stop::At(_) => list.push(self.typed(raw)),
+            }
+        }
+    }
+
+    /// Reads the value after `=`; returns it and whether more input follows.
+    fn value(&mut self) -> Result<(Json, bool), SetError> {
+        if self.pos >= self.chars.len() {
+            return Ok((Json::String(String::new()), false));
+        }
+        if let Some(list) = self.list_value() {
+            return Ok((list?, self.pos < self.chars.len()));
+        }
+        let (raw, stop) = self.until(&[',']);
+        Ok((self.typed(raw), matches!(stop, Stop::At(_))))
+    }
+
+    /// Reads one `key...=value`; returns whether more input follows.
+    fn key(&mut self, data: &mut Table, level: usize) -> Step {
+        let (k, stop) = self.until(&['=', '[', ',', '.']);
+        match stop {
+            Stop::End if k.is_empty() => Ok(false),
+            Stop::End => err(format!("key {k:?} has no value")),
+            Stop::At('[') => {
+                let index = self.index()?;
+                let mut list = match data.remove(&k) {
+                    Some(Json::Array(l)) => l,
+                    Some(_) => return err(format!("unable to parse key: {k:?} is not a list")),
+                    None => Vec::new(),
+                };
+                let more = self.list_item(&mut list, index, level);
+                if !k.is_empty() {
+                    data.insert(k, Json::Array(list));
+                }
+                more
+            }
+            Stop::At('=') => {
+                let (v, more) = self.value()?;
+                if !k.is_empty() {
+                    data.insert(k, v);
+                }
+                Ok(more)
+            }
+            Stop::At(',') => err(format!("key {k:?} has no value (cannot end with ,)")),
+            Stop::At(_) => {
+                if level + 1 > MAX_NESTED_NAME_LEVEL {
+                    return err(format!(
+                        "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
+                    ));
+                }
+                let mut inner = match data.remove(&k) {
+                    Some(Json::Object(m)) => m,
+                    Some(_) => return err(format!("unable to parse key: {k:?} is not a map")),
+                    None => Table::new(),
+                };
+                let result = self.key(&mut inner, level + 1);
+                let empty = inner.is_empty();
+                if !empty {
+                    data.insert(k.clone(), Json::Object(inner));
+                }
+                match result {
+                    Ok(true) if empty => err(format!("key map {k:?} has no value")),
+                    other => other,
+                }
+            }
+        }
+    }
+
+    fn index(&mut self) -> Result<usize, SetError> {
+        let (raw, stop) = self.until(&[']']);
+        if matches!(stop, Stop::End) {
+            return err("error parsing index: EOF");
+        }
+        match raw.parse::<i64>() {
+            Ok(i) if i < 0 => err(format!("negative {i} index not allowed")),
+            Ok(i) if i as usize > MAX_INDEX => err(format!(
+                "index of {i} is greater than maximum supported index of {MAX_INDEX}"
+            )),
+            Ok(i) => Ok(i as usize),
+            Err(_) => err(format!(
+                "error parsing index: strconv.Atoi: parsing {raw:?}: invalid syntax"
+            )),
+        }
+    }
+
+    fn set_index(list: &mut Vec<Json>, index: usize, value: Json) {
+        if list.len() <= index {
+            list.resize(index + 1, Json::Null);
+        }
+        list[index] = value;
+    }
+
+    fn list_item(&mut self, list: &mut Vec<Json>, index: usize, level: usize) -> Step {
+        let (k, stop) = self.until(&['[', '.', '=']);
+        if !k.is_empty() {
+            return err(format!("unexpected data at end of array index: {k:?}"));
+        }
+        match stop {
+            Stop::End => err("EOF"),
+            Stop::At('=') => {
+                let (v, more) = self.value()?;
+                Self::set_index(list, index, v);
+                Ok(more)
+            }
+            Stop::At('[') => {
+                let next = self.index()?;
+                let mut inner = match list.get(index) {
+                    Some(Json::Array(l)) => l.clone(),
+                    _ => Vec::new(),
+                };
+                let more = self.list_item(&mut inner, next, level)?;
+                Self::set_index(list, index, Json::Array(inner));
+                Ok(more)
+            }
+            Stop::At(_) => {
+                let mut inner = match list.get(index) {
+                    Some(Json::Object(m)) => m.clone(),
+                    _ => Table::new(),
+                };
+                let more = self.key(&mut inner, level)?;
+                Self::set_index(list, index, Json::Object(inner));
+                Ok(more)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(expr: &str) -> Json {
+        let mut t = Table::new();
+        parse_set(expr, &mut t).unwrap();
+        Json::Object(t)
+    }
+
+    #[test]
+    fn parses_like_helm_strvals() {
+        assert_eq!(
+            set("a.b=c,d=1,e=true,f=null,g=0755,h=1.5"),
+            json!({"a": {"b": "c"}, "d": 1, "e": true, "f": null, "g": "0755", "h": "1.5"})
+        );
+        assert_eq!(set("l={a,b,3}"), json!({"l": ["a", "b", 3]}));
+        assert_eq!(set("a[1]=x"), json!({"a": [null, "x"]}));
+        assert_eq!(set("a[0].b=1,a[0].c=2"), json!({"a": [{"b": 1, "c": 2}]}));
+        assert_eq!(set(r"a\.b=c\,d"), json!({"a.b": "c,d"}));
+        assert_eq!(set("a="), json!({"a": ""}));
+        assert_eq!(set("a.b[0][1]=z"), json!({"a": {"b": [[null, "z"]]}}));
+    }
+
+    #[test]
+    fn set_string_keeps_strings() {
+        let mut t = Table::new();
+        parse_set_string("a=1,b=true", &mut t).unwrap();
+        assert_eq!(Json::Object(t), json!({"a": "1", "b": "true"}));
+    }
+
+    #[test]
+    fn bad_expressions_are_refused() {
+        let mut t = Table::new();
+        assert_eq!(
+            parse_set("a", &mut t).unwrap_err().to_string(),
+            "failed parsing --set data: key \"a\" has no value"
+        );
+        assert!(parse_set("a,b=1", &mut t).is_err());
+        assert!(parse_set("a[-1]=1", &mut t).is_err());
+    }
+}
