@@ -1,0 +1,86 @@
+//! The CustomResourceDefinitions of every kind, as Flux publishes them.
+//!
+//! kube's derive produces the schema; [`finish_crd`] then adjusts it to match Flux's generated
+//! CRDs: no `nullable` markers, and `status` defaulting to `{observedGeneration: -1}`.
+
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
+    CustomResourceDefinition, JSONSchemaProps,
+};
+use kube::CustomResourceExt;
+
+/// One CRD and the file name Flux gives it under `config/crd/bases`.
+#[derive(Clone, Debug)]
+pub struct GeneratedCrd {
+    /// `<group>_<plural>.yaml`, e.g. `source.toolkit.fluxcd.io_gitrepositories.yaml`.
+    pub file_name: String,
+    /// The finished CRD.
+    pub crd: CustomResourceDefinition,
+}
+
+/// The CRDs of every kind in this crate, in a stable order.
+pub fn all() -> Vec<GeneratedCrd> {
+    use crate::source::v1 as source;
+    [
+        source::GitRepository::crd(),
+        crate::kustomize::v1::Kustomization::crd(),
+    ]
+    .into_iter()
+    .map(|crd| {
+        let crd = finish_crd(crd);
+        GeneratedCrd {
+            file_name: format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural),
+            crd,
+        }
+    })
+    .collect()
+}
+
+/// Makes a derived CRD look like Flux's: strips `nullable` (Flux's optional fields are simply
+/// not required) and gives `status` the default `{"observedGeneration": -1}`.
+pub fn finish_crd(mut crd: CustomResourceDefinition) -> CustomResourceDefinition {
+    for version in &mut crd.spec.versions {
+        let Some(validation) = version.schema.as_mut() else {
+            continue;
+        };
+        let Some(root) = validation.open_api_v3_schema.as_mut() else {
+            continue;
+        };
+        strip_nullable(root);
+        if let Some(status) = root.properties.as_mut().and_then(|p| p.get_mut("status")) {
+            status.default = Some(
+                k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSON(
+                    serde_json::json!({"observedGeneration": -1}),
+                ),
+            );
+        }
+    }
+    crd
+}
+
+fn strip_nullable(schema: &mut JSONSchemaProps) {
+    schema.nullable = None;
+    let children = schema
+        .properties
+        .iter_mut()
+        .flat_map(|p| p.values_mut())
+        .chain(schema.all_of.iter_mut().flatten())
+        .chain(schema.any_of.iter_mut().flatten())
+        .chain(schema.one_of.iter_mut().flatten());
+    let children: Vec<&mut JSONSchemaProps> = children.collect();
+    for child in children {
+        strip_nullable(child);
+    }
+    if let Some(items) = schema.items.as_mut() {
+        match items {
+            k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrArray::Schema(s) => strip_nullable(s),
+            k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrArray::Schemas(list) => {
+                list.iter_mut().for_each(strip_nullable)
+            }
+        }
+    }
+    if let Some(k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSONSchemaPropsOrBool::Schema(s)) =
+        schema.additional_properties.as_mut()
+    {
+        strip_nullable(s);
+    }
+}

@@ -1,0 +1,21 @@
+//! Types and constants shared by every Flux API group (Flux's `fluxcd/pkg/apis/meta`).
+
+mod artifact;
+mod conditions;
+mod constants;
+mod history;
+mod object;
+mod references;
+
+pub use artifact::Artifact;
+pub use conditions::{get_condition, is_ready, is_status_true, remove_condition, set_condition};
+pub use constants::*;
+pub use history::Snapshot;
+pub use object::{ObjectWithConditions, ReconcileRequestStatus};
+pub use references::{
+    DependencyReference, KubeConfigReference, LocalObjectReference, NamespacedObjectKindReference,
+    NamespacedObjectReference, SecretKeyReference, ValuesReference,
+};
+
+/// The Kubernetes condition type used in every Flux status (`metav1.Condition`).
+pub type Condition = k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;

@@ -1,0 +1,309 @@
+//! Staged server-side apply: dry-run everything, then apply what differs.
+
+use super::object::{annotation, apply_order, comparable, is_cluster_definition};
+use super::{Action, ChangeSet, ChangeSetEntry, Error, ObjectRef, ResourceManager, WaitOptions};
+use kube::api::{DeleteParams, Patch, PatchParams};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// How a set of objects is applied.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Recreate objects whose change the API server refuses as immutable (for every object;
+    /// a single object opts in with the `<group>/force: enabled` annotation).
+    pub force: bool,
+    /// How long to wait for the first stage (CRDs Established, Namespaces active).
+    pub wait_timeout: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            force: false,
+            wait_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What applying one object will do, decided from a server-side dry-run.
+enum Step {
+    Skip,
+    Unchanged,
+    Apply { exists: bool },
+    Recreate,
+}
+
+struct Planned {
+    object: Value,
+    id: ObjectRef,
+    step: Step,
+}
+
+/// Kinds and namespaces the first stage will create: in the early dry-run of the second stage,
+/// an object is not refused just because they do not exist yet.
+#[derive(Default)]
+struct Deferrable {
+    kinds: BTreeSet<(String, String)>,
+    namespaces: BTreeSet<String>,
+}
+
+impl Deferrable {
+    fn from_stage_one(objects: &[Value]) -> Self {
+        let mut d = Deferrable::default();
+        for obj in objects {
+            match obj.get("kind").and_then(Value::as_str) {
+                Some("CustomResourceDefinition") => {
+                    let group = obj.pointer("/spec/group").and_then(Value::as_str);
+                    let kind = obj.pointer("/spec/names/kind").and_then(Value::as_str);
+                    if let (Some(g), Some(k)) = (group, kind) {
+                        d.kinds.insert((g.to_string(), k.to_string()));
+                    }
+                }
+                Some("Namespace") => {
+                    if let Some(n) = obj.pointer("/metadata/name").and_then(Value::as_str) {
+                        d.namespaces.insert(n.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        d
+    }
+
+    fn defers(&self, id: &ObjectRef, err: &Error) -> bool {
+        match err {
+            Error::UnknownKind { .. } => self.kinds.contains(&(id.group.clone(), id.kind.clone())),
+            Error::Read {
+                source: kube::Error::Api(s),
+                ..
+            } => s.code == 404 && self.namespaces.contains(&id.namespace),
+            _ => false,
+        }
+    }
+}
+
+impl ResourceManager {
+    /// Applies a set in two stages. Everything is dry-run first, so one invalid object fails the
+    /// whole set before anything changes (objects whose CRD or Namespace the set itself creates
+    /// are dry-run after the first stage). Stage one (CRDs, Namespaces, cluster RBAC) is applied
+    /// and waited for, discovery is refreshed, then the rest is applied.
+    pub async fn apply_all_staged(
+        &self,
+        objects: &[Value],
+        opts: &ApplyOptions,
+    ) -> Result<ChangeSet, Error> {
+        let (mut stage_one, mut stage_two) = (Vec::new(), Vec::new());
+        for obj in objects {
+            if is_cluster_definition(&super::object_ref(obj)?) {
+                stage_one.push(obj.clone());
+            } else {
+                stage_two.push(obj.clone());
+            }
+        }
+        let by_kind = |o: &Value| apply_order(o.get("kind").and_then(Value::as_str).unwrap_or(""));
+        stage_one.sort_by_key(by_kind);
+        stage_two.sort_by_key(by_kind);
+
+        let deferrable = Deferrable::from_stage_one(&stage_one);
+        let none = Deferrable::default();
+        let (plan_one, mut failures) = self.plan(&stage_one, opts, &none).await?;
+        let (plan_two, failures_two) = self.plan(&stage_two, opts, &deferrable).await?;
+        failures.extend(failures_two);
+        if !failures.is_empty() {
+            return Err(Error::DryRun { failures });
+        }
+
+        let deferred = plan_two.len() < stage_two.len();
+        let mut changes = self.execute(plan_one).await?;
+        let plan_two = if changes.changes().next().is_some() || deferred {
+            let refs: Vec<ObjectRef> = changes.entries.iter().map(|e| e.object.clone()).collect();
+            let wait = WaitOptions {
+                timeout: opts.wait_timeout,
+                fail_fast: true,
+            };
+            self.wait_for_set(&refs, &wait).await?;
+            self.resolver.refresh();
+            let (plan, failures) = self.plan(&stage_two, opts, &none).await?;
+            if !failures.is_empty() {
+                return Err(Error::DryRun { failures });
+            }
+            plan
+        } else {
+            plan_two
+        };
+        changes.extend(self.execute(plan_two).await?);
+        Ok(changes)
+    }
+
+    /// Applies a set in one stage: dry-runs every object, and only when all pass, applies the
+    /// ones that differ from the cluster.
+    pub async fn apply_all(
+        &self,
+        objects: &[Value],
+        opts: &ApplyOptions,
+    ) -> Result<ChangeSet, Error> {
+        let (plan, failures) = self.plan(objects, opts, &Deferrable::default()).await?;
+        if !failures.is_empty() {
+            return Err(Error::DryRun { failures });
+        }
+        self.execute(plan).await
+    }
+
+    /// Dry-runs each object and decides its step. Refusals are collected as messages; objects
+    /// that `deferrable` excuses are left out of the plan.
+    async fn plan(
+        &self,
+        objects: &[Value],
+        opts: &ApplyOptions,
+        deferrable: &Deferrable,
+    ) -> Result<(Vec<Planned>, Vec<String>), Error> {
+        let (mut plan, mut failures) = (Vec::new(), Vec::new());
+        for object in objects {
+            let id = super::object_ref(object)?;
+            match self.plan_one(object, &id, opts).await {
+                Ok(step) => plan.push(Planned {
+                    object: object.clone(),
+                    id,
+                    step,
+                }),
+                Err(e) if deferrable.defers(&id, &e) => {}
+                Err(e @ (Error::UnknownKind { .. } | Error::MissingNamespace { .. })) => {
+                    failures.push(e.to_string())
+                }
+                Err(Error::Read {
+                    object,
+                    source: kube::Error::Api(s),
+                }) => failures.push(format!("{object} dry-run failed: {}", s.message)),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((plan, failures))
+    }
+
+    async fn plan_one(
+        &self,
+        object: &Value,
+        id: &ObjectRef,
+        opts: &ApplyOptions,
+    ) -> Result<Step, Error> {
+        let owner = &self.owner;
+        let ssa_policy = annotation(object, &owner.annotation_key("ssa")).unwrap_or("Merge");
+        if annotation(object, &owner.annotation_key("reconcile")) == Some("disabled")
+            || ssa_policy.eq_ignore_ascii_case("ignore")
+        {
+            return Ok(Step::Skip);
+        }
+        let api = self.api_for(id).await?;
+        let read_err = |source| Error::Read {
+            object: id.to_string(),
+            source,
+        };
+        let existing = api.get_opt(&id.name).await.map_err(read_err)?;
+        if existing.is_some() && ssa_policy.eq_ignore_ascii_case("ifnotpresent") {
+            return Ok(Step::Skip);
+        }
+        let params = PatchParams::apply(&owner.field_manager).force().dry_run();
+        match api.patch(&id.name, &params, &Patch::Apply(object)).await {
+            Ok(dry) => {
+                let Some(existing) = existing else {
+                    return Ok(Step::Apply { exists: false });
+                };
+                let dry = serde_json::to_value(dry).unwrap_or_default();
+                let live = serde_json::to_value(existing).unwrap_or_default();
+                if comparable(&dry) == comparable(&live) {
+                    Ok(Step::Unchanged)
+                } else {
+                    Ok(Step::Apply { exists: true })
+                }
+            }
+            Err(kube::Error::Api(s)) if existing.is_some() && is_immutable(&s) => {
+                let forced = opts.force
+                    || annotation(object, &owner.annotation_key("force")) == Some("enabled");
+                if forced {
+                    Ok(Step::Recreate)
+                } else {
+                    Err(Error::Read {
+                        object: id.to_string(),
+                        source: kube::Error::Api(s),
+                    })
+                }
+            }
+            Err(source) => Err(read_err(source)),
+        }
+    }
+
+    /// Carries out a plan, in order, stopping at the first failure.
+    async fn execute(&self, plan: Vec<Planned>) -> Result<ChangeSet, Error> {
+        let mut changes = ChangeSet::default();
+        for Planned { object, id, step } in plan {
+            let action = match step {
+                Step::Skip => Action::Skipped,
+                Step::Unchanged => Action::Unchanged,
+                Step::Apply { exists } => {
+                    self.apply_one(&object, &id).await?;
+                    if exists {
+                        Action::Configured
+                    } else {
+                        Action::Created
+                    }
+                }
+                Step::Recreate => {
+                    self.delete_and_wait_gone(&id).await?;
+                    self.apply_one(&object, &id).await?;
+                    Action::Created
+                }
+            };
+            changes.entries.push(ChangeSetEntry { object: id, action });
+        }
+        Ok(changes)
+    }
+
+    async fn apply_one(&self, object: &Value, id: &ObjectRef) -> Result<(), Error> {
+        let api = self.api_for(id).await?;
+        let params = PatchParams::apply(&self.owner.field_manager).force();
+        api.patch(&id.name, &params, &Patch::Apply(object))
+            .await
+            .map_err(|source| Error::Apply {
+                object: id.to_string(),
+                source,
+            })?;
+        Ok(())
+    }
+
+    async fn delete_and_wait_gone(&self, id: &ObjectRef) -> Result<(), Error> {
+        let api = self.api_for(id).await?;
+        let failed = |e: kube::Error| Error::Delete {
+            failures: vec![format!("{id}: {e}")],
+        };
+        match api.delete(&id.name, &DeleteParams::background()).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.code == 404 => return Ok(()),
+            Err(e) => return Err(failed(e)),
+        }
+        for _ in 0..120 {
+            if api.get_opt(&id.name).await.map_err(failed)?.is_none() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(Error::Delete {
+            failures: vec![format!("{id}: still present 60s after deletion")],
+        })
+    }
+}
+
+/// True when the API server refused a change because it touches an immutable field.
+fn is_immutable(status: &kube::core::Status) -> bool {
+    let m = status.message.to_ascii_lowercase();
+    status.code == 422
+        && [
+            "field is immutable",
+            "immutable",
+            "may not change",
+            "cannot change",
+            "updates to",
+        ]
+        .iter()
+        .any(|needle| m.contains(needle))
+}
