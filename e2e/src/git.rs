@@ -145,7 +145,12 @@ impl WorkTree {
 
     /// Push HEAD to `branch` on origin, and all tags.
     pub fn push(&self, branch: &str) -> &Self {
-        self.git(&["push", "--quiet", "origin", &format!("HEAD:refs/heads/{branch}")]);
+        self.git(&[
+            "push",
+            "--quiet",
+            "origin",
+            &format!("HEAD:refs/heads/{branch}"),
+        ]);
         self.git(&["push", "--quiet", "origin", "--tags"]);
         self
     }
