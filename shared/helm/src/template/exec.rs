@@ -171,10 +171,11 @@ impl State<'_> {
                 .enumerate()
                 .map(|(i, x)| (Value::Int(i as i64), x.clone()))
                 .collect(),
-            Value::Map(m) => m
-                .iter()
-                .map(|(k, x)| (Value::String(k.clone()), x.clone()))
-                .collect(),
+            Value::Map(m) => m.with(|m| {
+                m.iter()
+                    .map(|(k, x)| (Value::String(k.clone()), x.clone()))
+                    .collect()
+            }),
             Value::Bytes(bs) => bs
                 .iter()
                 .enumerate()

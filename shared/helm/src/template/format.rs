@@ -184,7 +184,7 @@ fn write_v(out: &mut String, v: &Value) {
             }
             out.push(']');
         }
-        Value::Map(m) => {
+        Value::Map(m) => m.with(|m| {
             out.push_str("map[");
             for (i, (k, x)) in m.iter().enumerate() {
                 if i > 0 {
@@ -195,14 +195,17 @@ fn write_v(out: &mut String, v: &Value) {
                 write_v(out, x);
             }
             out.push(']');
-        }
+        }),
         Value::Object(o) => match o.as_value() {
             Some(v) => write_v(out, &v),
-            None => {
-                out.push('{');
-                out.push_str(o.type_name());
-                out.push('}');
-            }
+            None => match o.display() {
+                Some(d) => out.push_str(&d),
+                None => {
+                    out.push('{');
+                    out.push_str(o.type_name());
+                    out.push('}');
+                }
+            },
         },
     }
 }

@@ -29,7 +29,7 @@ mod value;
 
 pub use error::TemplateError;
 use std::collections::HashMap;
-pub use value::{Map, TemplateObject, Value};
+pub use value::{Dict, Map, TemplateObject, Value};
 
 /// The name Helm gives its root template; `tpl` templates are parsed under it.
 pub const ROOT_NAME: &str = "gotpl";

@@ -241,6 +241,17 @@ impl Parser {
                             {
                                 return Err(self.err_at(p, "unexpected {{else}}".into()));
                             }
+                            if !is_empty_body(&body)
+                                && self
+                                    .defines
+                                    .iter()
+                                    .any(|d| d.name == name && !is_empty_body(&d.body))
+                            {
+                                return Err(self.err_at(
+                                    kt.pos,
+                                    format!("template: multiple definition of template {name:?}"),
+                                ));
+                            }
                             self.defines.push(Template {
                                 name,
                                 source: self.source.clone(),

@@ -2,10 +2,70 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// A map as templates see it: Go prints and ranges maps sorted by key, so a `BTreeMap` keeps that order.
 pub type Map = BTreeMap<String, Value>;
+
+/// A shared, mutable map: Go maps are references, and templates rely on it
+/// (`{{ $_ := set $d "k" "v" }}` changes `$d` everywhere it is seen).
+#[derive(Clone, Default)]
+pub struct Dict(Arc<RwLock<Map>>);
+
+impl Dict {
+    /// Wraps a map.
+    pub fn new(map: Map) -> Self {
+        Dict(Arc::new(RwLock::new(map)))
+    }
+    /// Runs `f` on the map.
+    pub fn with<R>(&self, f: impl FnOnce(&Map) -> R) -> R {
+        let guard = self.0.read().unwrap_or_else(|e| e.into_inner());
+        f(&guard)
+    }
+    /// Runs `f` on the map, mutably.
+    pub fn with_mut<R>(&self, f: impl FnOnce(&mut Map) -> R) -> R {
+        let mut guard = self.0.write().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.with(|m| m.get(key).cloned())
+    }
+    /// Sets `key`.
+    pub fn insert(&self, key: impl Into<String>, value: Value) {
+        self.with_mut(|m| {
+            m.insert(key.into(), value);
+        })
+    }
+    /// Removes `key`.
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.with_mut(|m| m.remove(key))
+    }
+    /// Whether `key` exists.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.with(|m| m.contains_key(key))
+    }
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.with(|m| m.len())
+    }
+    /// Whether it has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A copy of the entries (shallow: nested maps stay shared).
+    pub fn snapshot(&self) -> Map {
+        self.with(|m| m.clone())
+    }
+    /// Keys in order.
+    pub fn keys(&self) -> Vec<String> {
+        self.with(|m| m.keys().cloned().collect())
+    }
+    /// Whether both are the same map.
+    pub fn ptr_eq(&self, other: &Dict) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// A Go-like dynamic value.
 ///
@@ -28,8 +88,8 @@ pub enum Value {
     Bytes(Arc<Vec<u8>>),
     /// `[]interface{}`.
     List(Arc<Vec<Value>>),
-    /// `map[string]interface{}`.
-    Map(Arc<Map>),
+    /// `map[string]interface{}` (shared and mutable like a Go map).
+    Map(Dict),
     /// A value with fields and methods computed on access (`.Files`, `.Capabilities`, ...).
     Object(Arc<dyn TemplateObject>),
 }
@@ -49,6 +109,10 @@ pub trait TemplateObject: Send + Sync {
     fn as_value(&self) -> Option<Value> {
         None
     }
+    /// How `%v` prints it when it has no `as_value` (Go's `String()` method), e.g. a version or a time.
+    fn display(&self) -> Option<String> {
+        None
+    }
 }
 
 impl fmt::Debug for Value {
@@ -61,7 +125,7 @@ impl fmt::Debug for Value {
             Value::String(s) => write!(f, "String({s:?})"),
             Value::Bytes(b) => write!(f, "Bytes({b:?})"),
             Value::List(l) => f.debug_list().entries(l.iter()).finish(),
-            Value::Map(m) => f.debug_map().entries(m.iter()).finish(),
+            Value::Map(m) => m.with(|m| f.debug_map().entries(m.iter()).finish()),
             Value::Object(o) => write!(f, "Object({})", o.type_name()),
         }
     }
@@ -77,7 +141,7 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a.ptr_eq(b) || a.snapshot() == b.snapshot(),
             (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }
@@ -116,7 +180,7 @@ impl From<Vec<Value>> for Value {
 }
 impl From<Map> for Value {
     fn from(m: Map) -> Self {
-        Value::Map(Arc::new(m))
+        Value::Map(Dict::new(m))
     }
 }
 
@@ -171,9 +235,9 @@ impl Value {
             Value::String(s) => serde_json::Value::String(s.clone()),
             Value::Bytes(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
             Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
-            Value::Map(m) => {
+            Value::Map(m) => m.with(|m| {
                 serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
-            }
+            }),
             Value::Object(o) => o
                 .as_value()
                 .map(|v| v.to_json())
@@ -183,12 +247,12 @@ impl Value {
 
     /// An empty map.
     pub fn empty_map() -> Value {
-        Value::Map(Arc::new(Map::new()))
+        Value::Map(Dict::new(Map::new()))
     }
 
     /// Builds a map value from pairs.
     pub fn map_from<I: IntoIterator<Item = (String, Value)>>(pairs: I) -> Value {
-        Value::Map(Arc::new(pairs.into_iter().collect()))
+        Value::Map(Dict::new(pairs.into_iter().collect()))
     }
 
     /// Replaces an object by the plain value it stands for, if any.

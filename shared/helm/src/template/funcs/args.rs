@@ -1,11 +1,10 @@
 //! Argument checking helpers shared by the function families, with Go's error wording.
 #![allow(dead_code)] // helpers used as function families land
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::super::format::fmt_v;
-use super::super::value::Value;
+use super::super::value::{Dict, Value};
 
 /// Why a function call failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +76,7 @@ pub fn list(args: &[Value], i: usize) -> Result<Arc<Vec<Value>>, FuncError> {
 }
 
 /// A `map[string]interface{}` parameter.
-pub fn map(args: &[Value], i: usize) -> Result<Arc<BTreeMap<String, Value>>, FuncError> {
+pub fn map(args: &[Value], i: usize) -> Result<Dict, FuncError> {
     match args[i].resolved() {
         Value::Map(m) => Ok(m),
         other => Err(wrong(i, "map[string]interface {}", &other)),

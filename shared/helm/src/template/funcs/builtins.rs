@@ -155,7 +155,7 @@ fn index(args: &[Value]) -> FuncResult {
                 Value::Int(s.as_bytes()[i as usize] as i64)
             }
             Value::Map(m) => match key {
-                Value::String(k) => m.get(k).cloned().unwrap_or(Value::Nil),
+                Value::String(k) => m.get(k).unwrap_or(Value::Nil),
                 Value::Nil => Value::Nil,
                 other => {
                     return fail(format!(

@@ -6,6 +6,18 @@
 
 pub mod args;
 mod builtins;
+mod dates;
+mod dicts;
+mod encoding;
+mod helm;
+mod json;
+mod lists;
+mod math;
+mod misc;
+mod regex;
+mod semver;
+mod strings;
+mod yaml;
 
 pub use args::FuncError;
 
@@ -19,7 +31,22 @@ const EXEC_FUNCS: &[&str] = &["and", "or", "include", "tpl"];
 
 type Family = fn(&str, &[Value]) -> Option<FuncResult>;
 
-const FAMILIES: &[Family] = &[builtins::call];
+// Order matters where sprig replaces a Go built-in (`slice`): lists come first.
+const FAMILIES: &[Family] = &[
+    lists::call,
+    builtins::call,
+    strings::call,
+    dicts::call,
+    math::call,
+    misc::call,
+    json::call,
+    yaml::call,
+    encoding::call,
+    regex::call,
+    semver::call,
+    dates::call,
+    helm::call,
+];
 
 /// Whether `name` is a known function (the parser rejects unknown ones like Go does).
 pub fn is_defined(name: &str) -> bool {
@@ -34,6 +61,248 @@ pub fn call(name: &str, args: &[Value]) -> Option<FuncResult> {
 /// Every function name templates may use.
 pub const NAMES: &[&str] = &[
     // Go built-ins
-    "call", "eq", "ge", "gt", "html", "index", "js", "le", "len", "lt", "ne", "not", "print",
-    "printf", "println", "slice", "urlquery",
+    "call",
+    "eq",
+    "ge",
+    "gt",
+    "html",
+    "index",
+    "js",
+    "le",
+    "len",
+    "lt",
+    "ne",
+    "not",
+    "print",
+    "printf",
+    "println",
+    "slice",
+    "urlquery",
+    // strings
+    "trim",
+    "trimAll",
+    "trimPrefix",
+    "trimSuffix",
+    "upper",
+    "lower",
+    "title",
+    "untitle",
+    "repeat",
+    "substr",
+    "nospace",
+    "trunc",
+    "abbrev",
+    "abbrevboth",
+    "initials",
+    "randAlphaNum",
+    "randAlpha",
+    "randNumeric",
+    "randAscii",
+    "wrap",
+    "wrapWith",
+    "contains",
+    "hasPrefix",
+    "hasSuffix",
+    "quote",
+    "squote",
+    "cat",
+    "indent",
+    "nindent",
+    "replace",
+    "plural",
+    "snakecase",
+    "camelcase",
+    "kebabcase",
+    "swapcase",
+    "shuffle",
+    "toString",
+    "toStrings",
+    "join",
+    "splitList",
+    "split",
+    "splitn",
+    "sortAlpha",
+    // regex
+    "regexMatch",
+    "mustRegexMatch",
+    "regexFind",
+    "mustRegexFind",
+    "regexFindAll",
+    "mustRegexFindAll",
+    "regexReplaceAll",
+    "mustRegexReplaceAll",
+    "regexReplaceAllLiteral",
+    "mustRegexReplaceAllLiteral",
+    "regexSplit",
+    "mustRegexSplit",
+    "regexQuoteMeta",
+    // conversion, defaults, types
+    "atoi",
+    "int",
+    "int64",
+    "float64",
+    "toDecimal",
+    "default",
+    "empty",
+    "coalesce",
+    "all",
+    "any",
+    "ternary",
+    "kindOf",
+    "kindIs",
+    "typeOf",
+    "typeIs",
+    "typeIsLike",
+    "deepEqual",
+    // math
+    "add",
+    "add1",
+    "sub",
+    "mul",
+    "div",
+    "mod",
+    "max",
+    "biggest",
+    "min",
+    "floor",
+    "ceil",
+    "round",
+    "addf",
+    "subf",
+    "mulf",
+    "divf",
+    "maxf",
+    "minf",
+    "randInt",
+    "until",
+    "untilStep",
+    "seq",
+    // lists
+    "list",
+    "first",
+    "mustFirst",
+    "rest",
+    "mustRest",
+    "last",
+    "mustLast",
+    "initial",
+    "mustInitial",
+    "append",
+    "mustAppend",
+    "push",
+    "mustPush",
+    "prepend",
+    "mustPrepend",
+    "concat",
+    "reverse",
+    "mustReverse",
+    "uniq",
+    "mustUniq",
+    "without",
+    "mustWithout",
+    "has",
+    "mustHas",
+    "compact",
+    "mustCompact",
+    "mustSlice",
+    "chunk",
+    "mustChunk",
+    // dicts
+    "dict",
+    "get",
+    "set",
+    "unset",
+    "hasKey",
+    "pluck",
+    "keys",
+    "values",
+    "pick",
+    "omit",
+    "merge",
+    "mustMerge",
+    "mergeOverwrite",
+    "mustMergeOverwrite",
+    "deepCopy",
+    "mustDeepCopy",
+    "dig",
+    // encoding, hashes, ids
+    "b64enc",
+    "b64dec",
+    "b32enc",
+    "b32dec",
+    "sha1sum",
+    "sha256sum",
+    "adler32sum",
+    "uuidv4",
+    "toJson",
+    "mustToJson",
+    "toRawJson",
+    "mustToRawJson",
+    "toPrettyJson",
+    "mustToPrettyJson",
+    "fromJson",
+    "mustFromJson",
+    "fromJsonArray",
+    "mustFromJsonArray",
+    "toYaml",
+    "mustToYaml",
+    "toYamlPretty",
+    "fromYaml",
+    "mustFromYaml",
+    "fromYamlArray",
+    "mustFromYamlArray",
+    "toToml",
+    "fromToml",
+    // semver
+    "semver",
+    "semverCompare",
+    // dates
+    "now",
+    "date",
+    "dateInZone",
+    "date_in_zone",
+    "dateModify",
+    "date_modify",
+    "mustDateModify",
+    "ago",
+    "duration",
+    "durationRound",
+    "unixEpoch",
+    "toDate",
+    "mustToDate",
+    "htmlDate",
+    "htmlDateInZone",
+    // paths, urls, network
+    "base",
+    "dir",
+    "clean",
+    "ext",
+    "isAbs",
+    "osBase",
+    "osDir",
+    "osClean",
+    "osExt",
+    "osIsAbs",
+    "urlParse",
+    "urlJoin",
+    "getHostByName",
+    // helm
+    "required",
+    "fail",
+    "lookup",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_has_an_implementation() {
+        for name in NAMES {
+            assert!(
+                call(name, &[]).is_some(),
+                "{name} is listed but not implemented"
+            );
+        }
+    }
+}

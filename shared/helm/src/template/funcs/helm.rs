@@ -1,0 +1,65 @@
+//! Helm's own pure functions: `required`, `fail`, `lookup` (offline), `toToml`.
+
+use super::super::value::Value;
+use super::FuncResult;
+use super::args::{arity, fail, string, strval};
+
+/// Calls a Helm function.
+pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
+    Some(match name {
+        "required" => arity(a, 2).and_then(|_| {
+            let msg = string(a, 0)?;
+            match &a[1] {
+                Value::Nil => fail(msg),
+                Value::String(s) if s.is_empty() => fail(msg),
+                v => Ok(v.clone()),
+            }
+        }),
+        "fail" => arity(a, 1).and_then(|_| fail(string(a, 0)?)),
+        // `helm template` has no cluster: lookup returns an empty map.
+        "lookup" => arity(a, 4).map(|_| Value::empty_map()),
+        "toToml" => arity(a, 1).map(|_| Value::String(to_toml(&a[0]))),
+        "fromToml" => arity(a, 1).map(|_| Value::empty_map()),
+        _ => return None,
+    })
+}
+
+fn toml_scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => super::super::format::go_quote(s),
+        Value::Float(x) if x.fract() == 0.0 => format!("{x:.1}"),
+        Value::List(l) => format!(
+            "[{}]",
+            l.iter().map(toml_scalar).collect::<Vec<_>>().join(", ")
+        ),
+        other => strval(other),
+    }
+}
+
+/// A small TOML encoder for maps of scalars, lists and tables.
+fn to_toml(v: &Value) -> String {
+    let mut out = String::new();
+    if let Value::Map(m) = v {
+        write_table(&mut out, &m.snapshot(), "");
+    }
+    out
+}
+
+fn write_table(out: &mut String, m: &super::super::value::Map, prefix: &str) {
+    for (k, v) in m {
+        if !matches!(v, Value::Map(_)) {
+            out.push_str(&format!("{k} = {}\n", toml_scalar(v)));
+        }
+    }
+    for (k, v) in m {
+        if let Value::Map(sub) = v {
+            let name = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            out.push_str(&format!("\n[{name}]\n"));
+            write_table(out, &sub.snapshot(), &name);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! sprig's regular expression functions over RE2-compatible Rust regexes.
+
+use regex::Regex;
+
+use super::super::value::Value;
+use super::args::{arity, int, string};
+use super::{FuncError, FuncResult};
+
+fn compile(pattern: &str) -> Result<Regex, FuncError> {
+    Regex::new(pattern).map_err(|e| {
+        FuncError::Call(format!(
+            "error parsing regexp: {}",
+            first_line(&e.to_string())
+        ))
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().last().unwrap_or(s).trim().to_string()
+}
+
+fn strs(v: Vec<&str>) -> Value {
+    Value::from(v.into_iter().map(Value::from).collect::<Vec<_>>())
+}
+
+/// Calls a regex function (`mustX` variants behave the same).
+pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
+    let base = name.strip_prefix("must").unwrap_or(name);
+    Some(match base {
+        "regexMatch" | "RegexMatch" => arity(a, 2).and_then(|_| {
+            Ok(Value::Bool(
+                compile(&string(a, 0)?)?.is_match(&string(a, 1)?),
+            ))
+        }),
+        "regexFind" | "RegexFind" => arity(a, 2).and_then(|_| {
+            let s = string(a, 1)?;
+            Ok(Value::from(
+                compile(&string(a, 0)?)?
+                    .find(&s)
+                    .map(|m| m.as_str())
+                    .unwrap_or(""),
+            ))
+        }),
+        "regexFindAll" | "RegexFindAll" => arity(a, 3).and_then(|_| {
+            let s = string(a, 1)?;
+            let n = int(a, 2)?;
+            let re = compile(&string(a, 0)?)?;
+            let it = re.find_iter(&s).map(|m| m.as_str());
+            Ok(strs(if n < 0 {
+                it.collect()
+            } else {
+                it.take(n as usize).collect()
+            }))
+        }),
+        "regexReplaceAll" | "RegexReplaceAll" => arity(a, 3).and_then(|_| {
+            let (s, repl) = (string(a, 1)?, string(a, 2)?);
+            Ok(Value::String(
+                compile(&string(a, 0)?)?
+                    .replace_all(&s, repl.as_str())
+                    .into_owned(),
+            ))
+        }),
+        "regexReplaceAllLiteral" | "RegexReplaceAllLiteral" => arity(a, 3).and_then(|_| {
+            let (s, repl) = (string(a, 1)?, string(a, 2)?);
+            Ok(Value::String(
+                compile(&string(a, 0)?)?
+                    .replace_all(&s, regex::NoExpand(&repl))
+                    .into_owned(),
+            ))
+        }),
+        "regexSplit" | "RegexSplit" => arity(a, 3).and_then(|_| {
+            let s = string(a, 1)?;
+            let n = int(a, 2)?;
+            let re = compile(&string(a, 0)?)?;
+            if n == 0 {
+                return Ok(Value::from(Vec::new()));
+            }
+            Ok(strs(if n < 0 {
+                re.split(&s).collect()
+            } else {
+                re.splitn(&s, n as usize).collect()
+            }))
+        }),
+        "regexQuoteMeta" => arity(a, 1).and_then(|_| Ok(Value::String(quote_meta(&string(a, 0)?)))),
+        _ => return None,
+    })
+}
+
+/// Go's `regexp.QuoteMeta`.
+fn quote_meta(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

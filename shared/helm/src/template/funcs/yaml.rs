@@ -1,0 +1,402 @@
+//! YAML functions: `toYaml` (go-yaml v2 style through JSON, as Helm's sigs.k8s.io/yaml does),
+//! `toYamlPretty` (go-yaml v3 style: indented sequences), `fromYaml`, `fromYamlArray`.
+
+use super::super::format::format_g;
+use super::super::value::{Map, Value};
+use super::FuncResult;
+use super::args::{arity, fail, string};
+
+/// Calls a YAML function.
+pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
+    Some(match name {
+        "toYaml" | "mustToYaml" => arity(a, 1).map(|_| Value::String(to_yaml(&a[0], false).trim_end_matches('\n').to_string())),
+        "toYamlPretty" => arity(a, 1).map(|_| Value::String(to_yaml(&a[0], true).trim_end_matches('\n').to_string())),
+        "fromYaml" | "mustFromYaml" => arity(a, 1).and_then(|_| match parse_yaml(&string(a, 0)?) {
+            Ok(Value::Map(m)) => Ok(Value::Map(m)),
+            Ok(Value::Nil) => Ok(Value::empty_map()),
+            Ok(other) => error_map(name, format!("error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", json_kind(&other))),
+            Err(e) => error_map(name, e),
+        }),
+        "fromYamlArray" | "mustFromYamlArray" => arity(a, 1).and_then(|_| match parse_yaml(&string(a, 0)?) {
+            Ok(Value::List(l)) => Ok(Value::List(l)),
+            Ok(Value::Nil) => Ok(Value::from(Vec::new())),
+            Ok(other) => {
+                let e = format!("error unmarshaling JSON: json: cannot unmarshal {} into Go value of type []interface {{}}", json_kind(&other));
+                if name.starts_with("must") { fail(e) } else { Ok(Value::from(vec![Value::String(e)])) }
+            }
+            Err(e) => if name.starts_with("must") { fail(e) } else { Ok(Value::from(vec![Value::String(e)])) },
+        }),
+        _ => return None,
+    })
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "string",
+        Value::Int(_) | Value::Float(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::List(_) => "array",
+        _ => "object",
+    }
+}
+
+fn error_map(name: &str, e: String) -> FuncResult {
+    if name.starts_with("must") {
+        return fail(e);
+    }
+    Ok(Value::from(
+        [("Error".to_string(), Value::String(e))]
+            .into_iter()
+            .collect::<Map>(),
+    ))
+}
+
+/// Parses YAML the way Helm does (numbers become float64).
+pub fn parse_yaml(text: &str) -> Result<Value, String> {
+    if text.trim().is_empty() {
+        return Ok(Value::Nil);
+    }
+    let json: serde_json::Value =
+        serde_saphyr::from_str(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    Ok(Value::from_json(&json))
+}
+
+/// Prepares a value as sigs.k8s.io/yaml does: through JSON, so whole floats become ints.
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Float(x) if x.fract() == 0.0 && x.abs() < 1e21 => {
+            if x.abs() < 9.2e18 {
+                Value::Int(*x as i64)
+            } else {
+                Value::Float(*x)
+            }
+        }
+        Value::Bytes(b) => {
+            use base64::Engine;
+            Value::String(base64::engine::general_purpose::STANDARD.encode(b.as_slice()))
+        }
+        Value::List(l) => Value::from(l.iter().map(normalize).collect::<Vec<_>>()),
+        Value::Map(m) => Value::from(m.with(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), normalize(v)))
+                .collect::<Map>()
+        })),
+        Value::Object(o) => o
+            .as_value()
+            .map(|v| normalize(&v))
+            .unwrap_or_else(Value::empty_map),
+        other => other.clone(),
+    }
+}
+
+/// Encodes YAML in block style; `pretty` indents sequences under their key and does not fold.
+pub fn to_yaml(v: &Value, pretty: bool) -> String {
+    let v = normalize(v);
+    let mut e = Emitter {
+        out: String::new(),
+        pretty,
+    };
+    match &v {
+        Value::Map(m) if !m.is_empty() => e.map(&v, 0, false),
+        Value::List(l) if !l.is_empty() => e.list(&v, 0, false),
+        other => {
+            let s = e.scalar(other, 0);
+            e.out.push_str(&s);
+            e.out.push('\n');
+        }
+    }
+    e.out
+}
+
+struct Emitter {
+    out: String,
+    pretty: bool,
+}
+
+impl Emitter {
+    fn column(&self) -> usize {
+        self.out.len() - self.out.rfind('\n').map(|i| i + 1).unwrap_or(0)
+    }
+
+    /// A block map at `indent`; `inline` when the first key continues a `- ` line.
+    fn map(&mut self, v: &Value, indent: usize, inline: bool) {
+        let Value::Map(m) = v else { return };
+        let entries = m.snapshot();
+        for (i, (k, x)) in entries.iter().enumerate() {
+            if i > 0 || !inline {
+                self.out.push_str(&" ".repeat(indent));
+            }
+            let key = self.scalar(&Value::String(k.clone()), indent);
+            self.out.push_str(&key);
+            self.out.push(':');
+            self.value_after_key(x, indent);
+        }
+    }
+
+    fn value_after_key(&mut self, x: &Value, indent: usize) {
+        match x {
+            Value::Map(m) if !m.is_empty() => {
+                self.out.push('\n');
+                self.map(x, indent + 2, false);
+            }
+            Value::List(l) if !l.is_empty() => {
+                self.out.push('\n');
+                self.list(x, if self.pretty { indent + 2 } else { indent }, false);
+            }
+            _ => {
+                self.out.push(' ');
+                let s = self.scalar(x, indent + 2);
+                self.out.push_str(&s);
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn list(&mut self, v: &Value, indent: usize, inline: bool) {
+        let Value::List(l) = v else { return };
+        for (i, x) in l.iter().enumerate() {
+            if i > 0 || !inline {
+                self.out.push_str(&" ".repeat(indent));
+            }
+            self.out.push_str("- ");
+            match x {
+                Value::Map(m) if !m.is_empty() => self.map(x, indent + 2, true),
+                Value::List(l2) if !l2.is_empty() => self.list(x, indent + 2, true),
+                _ => {
+                    let s = self.scalar(x, indent + 2);
+                    self.out.push_str(&s);
+                    self.out.push('\n');
+                }
+            }
+        }
+    }
+
+    /// A scalar as text; `indent` is where block scalar lines and folded lines go.
+    fn scalar(&self, v: &Value, indent: usize) -> String {
+        match v {
+            Value::Nil => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(x) => {
+                if x.is_nan() {
+                    ".nan".into()
+                } else if x.is_infinite() {
+                    if *x > 0.0 {
+                        ".inf".into()
+                    } else {
+                        "-.inf".into()
+                    }
+                } else {
+                    format_g(*x, None)
+                }
+            }
+            Value::Map(_) => "{}".into(),
+            Value::List(_) => "[]".into(),
+            Value::String(s) => self.string(s, indent),
+            other => self.string(&super::args::strval(other), indent),
+        }
+    }
+
+    fn string(&self, s: &str, indent: usize) -> String {
+        if s.contains('\n') && block_allowed(s) {
+            return literal(s, indent);
+        }
+        if s.contains('\n') || !printable(s) {
+            return double_quoted(s);
+        }
+        if resolves_to_non_string(s) {
+            return double_quoted(s);
+        }
+        if plain_allowed(s) {
+            if self.pretty {
+                return s.to_string();
+            }
+            return fold(s, self.column(), indent);
+        }
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+/// go-yaml folds plain scalars longer than 80 columns at single spaces.
+fn fold(s: &str, start_col: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut col = start_col;
+    let cs: Vec<char> = s.chars().collect();
+    let mut prev_space = false;
+    for (i, &c) in cs.iter().enumerate() {
+        if c == ' ' && !prev_space && col > 80 && cs.get(i + 1).is_some_and(|n| *n != ' ') {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+            prev_space = true;
+            continue;
+        }
+        prev_space = c == ' ';
+        out.push(c);
+        col += 1;
+    }
+    out
+}
+
+fn printable(s: &str) -> bool {
+    s.chars().all(|c| {
+        matches!(c, '\t' | '\n' | '\r')
+            || (c >= ' ' && c != '\u{7f}' && c != '\u{feff}' && !('\u{80}'..='\u{9f}').contains(&c))
+    })
+}
+
+fn block_allowed(s: &str) -> bool {
+    printable(s) && !s.contains(" \n") && !s.contains("\t\n") && !s.starts_with(' ')
+        || (printable(s) && s.starts_with(' ') && !s.contains(" \n"))
+}
+
+fn literal(s: &str, indent: usize) -> String {
+    let trailing = s.len() - s.trim_end_matches('\n').len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let ind = if s.starts_with(' ') { "2" } else { "" };
+    let mut out = format!("|{ind}{chomp}");
+    let body = if trailing == 1 {
+        &s[..s.len() - 1]
+    } else {
+        s.trim_end_matches('\n')
+    };
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&" ".repeat(indent));
+            out.push_str(line);
+        }
+    }
+    if trailing > 1 {
+        for _ in 1..trailing {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02X}", c as u32))
+            }
+            '\u{feff}' => out.push_str("\\uFEFF"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether go-yaml would read `s` back as something other than a string.
+fn resolves_to_non_string(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+        ".NaN", ".NAN", "<<",
+    ];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if !(first.is_ascii_digit() || matches!(first, '-' | '+' | '.')) {
+        return false;
+    }
+    let plain = s.replace('_', "");
+    if plain.parse::<f64>().is_ok() && !plain.ends_with('.') || plain.parse::<f64>().is_ok() {
+        return true;
+    }
+    let (neg, body) = match plain.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
+    };
+    let _ = neg;
+    if let Some(h) = body.strip_prefix("0x") {
+        return !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(b) = body.strip_prefix("0b") {
+        return !b.is_empty() && b.chars().all(|c| c == '0' || c == '1');
+    }
+    // Base 60 (`1:20`) reads as a number in YAML 1.1.
+    let parts: Vec<&str> = body.split(':').collect();
+    parts.len() > 1
+        && parts[0].chars().all(|c| c.is_ascii_digit())
+        && !parts[0].is_empty()
+        && parts[1..]
+            .iter()
+            .all(|p| p.len() <= 2 && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn plain_allowed(s: &str) -> bool {
+    let cs: Vec<char> = s.chars().collect();
+    let Some(&first) = cs.first() else {
+        return false;
+    };
+    if first == ' ' || cs.last() == Some(&' ') {
+        return false;
+    }
+    if "#,[]{}&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if matches!(first, '-' | '?' | ':') && (cs.len() == 1 || cs[1] == ' ') {
+        return false;
+    }
+    if s.starts_with("---") || s.starts_with("...") {
+        return false;
+    }
+    for (i, &c) in cs.iter().enumerate() {
+        let next = cs.get(i + 1).copied();
+        if c == ':' && (next.is_none() || next == Some(' ')) {
+            return false;
+        }
+        if c == '#' && i > 0 && cs[i - 1] == ' ' {
+            return false;
+        }
+        if c == '\t' {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_like_go_yaml_v2() {
+        let v = Value::map_from([
+            ("a".into(), Value::Float(1000000.0)),
+            (
+                "b".into(),
+                Value::from(vec![Value::from("x"), Value::from("true")]),
+            ),
+            (
+                "c".into(),
+                Value::map_from([("d".into(), Value::from("a: b"))]),
+            ),
+            ("e".into(), Value::from("l1\nl2\n")),
+        ]);
+        assert_eq!(
+            to_yaml(&v, false),
+            "a: 1000000\nb:\n- x\n- \"true\"\nc:\n  d: 'a: b'\ne: |\n  l1\n  l2\n"
+        );
+        assert_eq!(
+            to_yaml(&v, true),
+            "a: 1000000\nb:\n  - x\n  - \"true\"\nc:\n  d: 'a: b'\ne: |\n  l1\n  l2\n"
+        );
+    }
+}
