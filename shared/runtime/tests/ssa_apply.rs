@@ -1,0 +1,313 @@
+//! Server-side apply against the real test cluster (`make cluster-up`; started if needed).
+
+use ferroflux_e2e::{ensure_cluster, unique_name, with_temp_namespace};
+use ferroflux_runtime::ssa::{
+    Action, ApplyOptions, DeleteOptions, Error, ObjectRef, Owner, ResourceManager, WaitOptions,
+};
+use kube::Client;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const GROUP: &str = "kustomize.toolkit.fluxcd.io";
+
+fn manager(client: Client) -> ResourceManager {
+    let owner = Owner {
+        field_manager: "ssa-test".into(),
+        group: GROUP.into(),
+    };
+    ResourceManager::new(client, owner).with_poll_interval(Duration::from_millis(500))
+}
+
+fn config_map(ns: &str, name: &str, data: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap",
+           "metadata": {"name": name, "namespace": ns}, "data": data})
+}
+
+fn id(obj: &Value) -> ObjectRef {
+    ObjectRef::from_object(obj).expect("test objects have an identity")
+}
+
+#[tokio::test]
+async fn unchanged_objects_are_detected_and_drift_is_restored() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client.clone());
+        let cm = config_map(&ns, "settings", json!({"mode": "fast"}));
+        let opts = ApplyOptions::default();
+
+        let first = rm
+            .apply_all_staged(std::slice::from_ref(&cm), &opts)
+            .await
+            .unwrap();
+        assert_eq!(first.action_of(&id(&cm)), Some(Action::Created), "{first}");
+        let second = rm
+            .apply_all_staged(std::slice::from_ref(&cm), &opts)
+            .await
+            .unwrap();
+        assert_eq!(
+            second.action_of(&id(&cm)),
+            Some(Action::Unchanged),
+            "{second}"
+        );
+
+        // Someone edits the object by hand: the next apply reverts it.
+        let api: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
+            kube::Api::namespaced(client, &ns);
+        let edit = json!({"data": {"mode": "slow"}});
+        api.patch(
+            "settings",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&edit),
+        )
+        .await
+        .unwrap();
+        let third = rm
+            .apply_all_staged(std::slice::from_ref(&cm), &opts)
+            .await
+            .unwrap();
+        assert_eq!(
+            third.action_of(&id(&cm)),
+            Some(Action::Configured),
+            "{third}"
+        );
+        let live = api.get("settings").await.unwrap();
+        assert_eq!(live.data.unwrap()["mode"], "fast");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_invalid_object_fails_the_set_before_anything_changes() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client);
+        let good = config_map(&ns, "good", json!({"a": "b"}));
+        let bad = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "broken", "namespace": ns},
+            "spec": {"replicas": "three", "selector": {"matchLabels": {"app": "x"}},
+                     "template": {"metadata": {"labels": {"app": "x"}},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+        let unknown = json!({"apiVersion": "example.invalid/v1", "kind": "Nothing",
+                             "metadata": {"name": "n", "namespace": ns}});
+        let err = rm
+            .apply_all_staged(&[good.clone(), bad, unknown], &ApplyOptions::default())
+            .await
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::DryRun { .. }), "{message}");
+        assert!(
+            message.contains(&format!("Deployment/{ns}/broken")),
+            "{message}"
+        );
+        assert!(
+            message.contains("no matches for kind \"Nothing\""),
+            "{message}"
+        );
+        assert_eq!(
+            rm.get(&id(&good)).await.unwrap(),
+            None,
+            "nothing may be created"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staged_apply_installs_a_crd_and_its_custom_resource_in_one_set() {
+    ensure_cluster();
+    let group = format!("{}.example.com", unique_name("ssa"));
+    let crd = json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": format!("widgets.{group}")},
+        "spec": {"group": group, "scope": "Namespaced",
+                 "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+                 "versions": [{"name": "v1", "served": true, "storage": true,
+                     "schema": {"openAPIV3Schema": {"type": "object",
+                         "x-kubernetes-preserve-unknown-fields": true}}}]}});
+    let crd_id = id(&crd);
+    let outcome = with_temp_namespace(|client, ns| {
+        let crd = crd.clone();
+        let group = group.clone();
+        async move {
+            let rm = manager(client);
+            let cr = json!({"apiVersion": format!("{group}/v1"), "kind": "Widget",
+                            "metadata": {"name": "w", "namespace": ns}, "spec": {"size": 3}});
+            let other_ns = unique_name("ssa");
+            let namespace =
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": other_ns}});
+            let cm = config_map(&other_ns, "in-new-ns", json!({}));
+            let set = [cr.clone(), cm.clone(), crd, namespace.clone()];
+            let changes = rm
+                .apply_all_staged(&set, &ApplyOptions::default())
+                .await
+                .unwrap();
+            for obj in &set {
+                assert_eq!(
+                    changes.action_of(&id(obj)),
+                    Some(Action::Created),
+                    "{changes}"
+                );
+            }
+            let again = rm
+                .apply_all_staged(&set, &ApplyOptions::default())
+                .await
+                .unwrap();
+            assert_eq!(again.changes().count(), 0, "{again}");
+            rm.delete_all(&[id(&namespace)], &DeleteOptions::default())
+                .await
+                .unwrap();
+        }
+    });
+    outcome.await;
+    let rm = manager(ensure_cluster().client().await);
+    rm.delete_all(&[crd_id], &DeleteOptions::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn prune_deletes_only_owned_objects_not_marked_to_keep() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client);
+        let owned = json!({"kustomize.toolkit.fluxcd.io/name": "app"});
+        let mut stale = config_map(&ns, "stale", json!({}));
+        stale["metadata"]["labels"] = owned.clone();
+        let mut kept = config_map(&ns, "kept", json!({}));
+        kept["metadata"]["labels"] = owned;
+        kept["metadata"]["annotations"] = json!({"kustomize.toolkit.fluxcd.io/prune": "disabled"});
+        let foreign = config_map(&ns, "foreign", json!({}));
+        let set = [stale.clone(), kept.clone(), foreign.clone()];
+        rm.apply_all_staged(&set, &ApplyOptions::default())
+            .await
+            .unwrap();
+
+        let opts = DeleteOptions {
+            required_labels: [("kustomize.toolkit.fluxcd.io/name".into(), "app".into())].into(),
+        };
+        let gone = config_map(&ns, "never-existed", json!({}));
+        let ids: Vec<ObjectRef> = [&stale, &kept, &foreign, &gone]
+            .into_iter()
+            .map(id)
+            .collect();
+        let changes = rm.delete_all(&ids, &opts).await.unwrap();
+        assert_eq!(
+            changes.action_of(&id(&stale)),
+            Some(Action::Deleted),
+            "{changes}"
+        );
+        assert_eq!(
+            changes.action_of(&id(&kept)),
+            Some(Action::Skipped),
+            "{changes}"
+        );
+        assert_eq!(
+            changes.action_of(&id(&foreign)),
+            Some(Action::Skipped),
+            "{changes}"
+        );
+        assert_eq!(
+            changes.action_of(&id(&gone)),
+            Some(Action::Skipped),
+            "{changes}"
+        );
+        assert!(rm.get(&id(&kept)).await.unwrap().is_some());
+        assert!(rm.get(&id(&foreign)).await.unwrap().is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn immutable_changes_need_force_and_annotations_skip_objects() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client);
+        let mut frozen = config_map(&ns, "frozen", json!({"v": "1"}));
+        frozen["immutable"] = json!(true);
+        rm.apply_all_staged(std::slice::from_ref(&frozen), &ApplyOptions::default())
+            .await
+            .unwrap();
+
+        frozen["data"]["v"] = json!("2");
+        let err = rm
+            .apply_all_staged(std::slice::from_ref(&frozen), &ApplyOptions::default())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("immutable"), "{err}");
+
+        let force = ApplyOptions {
+            force: true,
+            ..ApplyOptions::default()
+        };
+        let changes = rm
+            .apply_all_staged(std::slice::from_ref(&frozen), &force)
+            .await
+            .unwrap();
+        assert_eq!(
+            changes.action_of(&id(&frozen)),
+            Some(Action::Created),
+            "{changes}"
+        );
+        let live = rm.get(&id(&frozen)).await.unwrap().unwrap();
+        assert_eq!(live["data"]["v"], "2");
+
+        let mut ignored = config_map(&ns, "ignored", json!({}));
+        ignored["metadata"]["annotations"] =
+            json!({"kustomize.toolkit.fluxcd.io/reconcile": "disabled"});
+        let mut once = config_map(&ns, "once", json!({"v": "1"}));
+        once["metadata"]["annotations"] =
+            json!({"kustomize.toolkit.fluxcd.io/ssa": "IfNotPresent"});
+        let set = [ignored.clone(), once.clone()];
+        let changes = rm
+            .apply_all_staged(&set, &ApplyOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            changes.action_of(&id(&ignored)),
+            Some(Action::Skipped),
+            "{changes}"
+        );
+        assert_eq!(
+            changes.action_of(&id(&once)),
+            Some(Action::Created),
+            "{changes}"
+        );
+        once["data"]["v"] = json!("2");
+        let changes = rm
+            .apply_all_staged(&[once.clone()], &ApplyOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            changes.action_of(&id(&once)),
+            Some(Action::Skipped),
+            "{changes}"
+        );
+        assert_eq!(rm.get(&id(&ignored)).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wait_for_a_deployment_to_become_available() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client);
+        let deploy = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": ns},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}},
+                                  "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}});
+        rm.apply_all_staged(std::slice::from_ref(&deploy), &ApplyOptions::default()).await.unwrap();
+        let wait = WaitOptions { timeout: Duration::from_secs(90), fail_fast: true };
+        rm.wait_for_set(&[id(&deploy)], &wait).await.unwrap();
+        let health = rm.status_of(&[id(&deploy)]).await.unwrap();
+        assert!(health[0].message.contains("Deployment is available"), "{health:?}");
+
+        // A short wait on something that cannot be ready names the object and its status.
+        let missing = config_map(&ns, "missing", json!({}));
+        let short = WaitOptions { timeout: Duration::from_secs(1), fail_fast: true };
+        let err = rm.wait_for_set(&[id(&missing)], &short).await.unwrap_err();
+        assert!(err.to_string().contains(&format!("ConfigMap/{ns}/missing status: 'NotFound'")), "{err}");
+    })
+    .await;
+}
