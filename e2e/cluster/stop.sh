@@ -47,7 +47,7 @@ check_ports_free() {
     port=${PORTS[$name]}
     if port_listening "$port"; then
       owner=$(port_owner "$port")
-      log "port $port ($name) is still in use by: ${owner:-unknown process}"
+      log "port $port ($name) is in use by: ${owner:-unknown process}"
       bad=1
     fi
   done
