@@ -83,12 +83,12 @@ fn rewrite_node(
                 }
                 match item {
                     Value::String(_) => rewrite_node(item, nr, referrer, cands, false)?,
-                    Value::Object(_) => rewrite_map(item, nr, referrer, cands)?,
+                    Value::Object(_) => rewrite_map(item, nr, referrer, cands, subjects)?,
                     _ => {}
                 }
             }
         }
-        Value::Object(_) => rewrite_map(node, nr, referrer, cands)?,
+        Value::Object(_) => rewrite_map(node, nr, referrer, cands, false)?,
         _ => {}
     }
     Ok(())
@@ -100,6 +100,7 @@ fn rewrite_map(
     nr: &NameReference,
     referrer: &Id,
     cands: &[Candidate],
+    subject: bool,
 ) -> Result<(), String> {
     let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string) else {
         return Ok(());
@@ -111,7 +112,7 @@ fn rewrite_map(
     if let Some(c) = select(&name, ns.as_deref(), nr, referrer, cands)? {
         let m = node.as_object_mut().expect("map");
         m.insert("name".into(), Value::String(c.current.name.clone()));
-        if ns.is_some() && !c.current.namespace.is_empty() {
+        if (subject || ns.is_some()) && !c.current.namespace.is_empty() {
             m.insert(
                 "namespace".into(),
                 Value::String(c.current.namespace.clone()),

@@ -54,6 +54,15 @@ fn gvk_text(r: &Resource) -> String {
     format!("{g}_{v}_{}", id.kind)
 }
 
+fn namespace_key(r: &Resource) -> String {
+    let ns = r.namespace();
+    if ns.is_empty() {
+        "~X".to_string()
+    } else {
+        ns.to_string()
+    }
+}
+
 /// Sort the objects for output.
 pub fn sort(resources: Vec<Resource>, options: Option<&SortOptions>) -> Vec<Resource> {
     if options.and_then(|o| o.order.as_deref()) == Some("fifo") {
@@ -77,7 +86,7 @@ pub fn sort(resources: Vec<Resource>, options: Option<&SortOptions>) -> Vec<Reso
                 (
                     rank(r.kind(), &first, &last),
                     gvk_text(&r),
-                    r.namespace().to_string(),
+                    namespace_key(&r),
                     r.name().to_string(),
                 ),
                 r,

@@ -29,7 +29,11 @@ pub fn read_kustomization(dir: &Path) -> Result<(PathBuf, Kustomization), Error>
         path: path.clone(),
         source,
     })?;
-    let doc = parse_yaml(&path, &text)?
+    let doc = crate::yaml_in::parse_documents_yaml11(&text)
+        .map_err(|syntax| Error::Yaml {
+            path: path.clone(),
+            syntax,
+        })?
         .into_iter()
         .next()
         .unwrap_or(Value::Null);
@@ -43,6 +47,16 @@ pub fn read_kustomization(dir: &Path) -> Result<(PathBuf, Kustomization), Error>
             &path,
             "(top level)",
             "a kustomization must be a YAML mapping",
+        ));
+    }
+    if doc
+        .as_object()
+        .is_some_and(|m| m.keys().all(|k| k == "apiVersion" || k == "kind"))
+    {
+        return Err(Error::invalid(
+            &path,
+            "(top level)",
+            "kustomization.yaml is empty",
         ));
     }
     let k: Kustomization = serde_json::from_value(doc)
@@ -263,7 +277,22 @@ impl Builder {
             append(kpath, resources, new)?;
         }
         for (i, crd) in k.crds.iter().enumerate() {
-            loader.read_text(crd, &format!("crds[{i}]"))?;
+            let field = format!("crds[{i}]");
+            let (path, text) = loader.read_text(crd, &field)?;
+            let docs = parse_yaml(&path, &text)?;
+            let is_definitions = docs.iter().all(|d| {
+                d.as_object()
+                    .is_some_and(|m| m.values().all(Value::is_object))
+            });
+            if !is_definitions {
+                return Err(Error::invalid(
+                    &loader.kustomization,
+                    field,
+                    format!(
+                        "unable to parse open API definitions from '{crd}': expected a map of definition names to schemas"
+                    ),
+                ));
+            }
         }
         // generators
         for (i, g) in k.config_map_generator.iter().enumerate() {
@@ -352,11 +381,6 @@ impl Builder {
         if !prefix.is_empty() || !suffix.is_empty() {
             names::add_prefix_suffix(resources, prefix, suffix, None);
         }
-        if let Some(labels) = &k.common_labels {
-            let specs = metadata::label_specs(metadata::LabelReach::Selectors, &[]);
-            metadata::add_to_maps(resources, &metadata::stringify(labels), &specs)
-                .map_err(|m| Error::invalid(kpath, "commonLabels", m))?;
-        }
         for (i, set) in k.labels.iter().enumerate() {
             let reach = if set.include_selectors {
                 metadata::LabelReach::Selectors
@@ -368,6 +392,11 @@ impl Builder {
             let specs = metadata::label_specs(reach, &set.fields);
             metadata::add_to_maps(resources, &metadata::stringify(&set.pairs), &specs)
                 .map_err(|m| Error::invalid(kpath, format!("labels[{i}]"), m))?;
+        }
+        if let Some(labels) = &k.common_labels {
+            let specs = metadata::label_specs(metadata::LabelReach::Selectors, &[]);
+            metadata::add_to_maps(resources, &metadata::stringify(labels), &specs)
+                .map_err(|m| Error::invalid(kpath, "commonLabels", m))?;
         }
         if let Some(a) = &k.common_annotations {
             metadata::add_annotations(resources, &metadata::stringify(a), &[])

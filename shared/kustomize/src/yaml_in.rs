@@ -34,6 +34,16 @@ enum Frame {
 
 /// Parse every document of a YAML stream. Empty documents become `Value::Null`.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlSyntax> {
+    parse_with(text, false)
+}
+
+/// Parse as sigs.k8s.io/yaml (go-yaml v2, YAML 1.1) reads kustomization files: `yes`, `no`,
+/// `on`, `off`, `y`, `n` are booleans too.
+pub fn parse_documents_yaml11(text: &str) -> Result<Vec<Value>, YamlSyntax> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, yaml11: bool) -> Result<Vec<Value>, YamlSyntax> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Value> = HashMap::new();
@@ -56,7 +66,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlSyntax> {
                 continue;
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let value = resolve_scalar(&text, style, tag.as_deref());
+                let value = resolve_scalar(&text, style, tag.as_deref(), yaml11);
                 if anchor != 0 {
                     anchors.insert(anchor, value.clone());
                 }
@@ -138,6 +148,7 @@ fn resolve_scalar(
     text: &str,
     style: ScalarStyle,
     tag: Option<&serde_saphyr::granit_parser::Tag>,
+    yaml11: bool,
 ) -> Value {
     if let Some(tag) = tag {
         match tag.core_suffix() {
@@ -153,6 +164,13 @@ fn resolve_scalar(
     }
     if style != ScalarStyle::Plain {
         return Value::String(text.to_string());
+    }
+    if yaml11 {
+        match text {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Value::Bool(true),
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Value::Bool(false),
+            _ => {}
+        }
     }
     resolve_plain(text)
 }

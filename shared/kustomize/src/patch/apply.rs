@@ -255,7 +255,17 @@ fn apply_by_identity(
             ));
         }
     };
-    if !strategic(&mut resources[idx], doc) {
+    let mut doc = doc.clone();
+    if let Some(md) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+        md.insert("name".into(), Value::String(resources[idx].name().into()));
+        let cur_ns = resources[idx].namespace().to_string();
+        if cur_ns.is_empty() {
+            md.shift_remove("namespace");
+        } else {
+            md.insert("namespace".into(), Value::String(cur_ns));
+        }
+    }
+    if !strategic(&mut resources[idx], &doc) {
         resources.remove(idx);
     }
     Ok(())

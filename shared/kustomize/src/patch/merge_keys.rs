@@ -66,17 +66,6 @@ const FIELD_STRATEGIES: &[(&str, ListStrategy)] = &[
     ("schedulingGates", ListStrategy::MergeByKey("name")),
 ];
 
-/// Keys kyaml looks for to treat a list of a custom resource as associative, in its order.
-const INFERRED_KEYS: &[&str] = &[
-    "name",
-    "mountPath",
-    "devicePath",
-    "ip",
-    "type",
-    "topologyKey",
-    "containerPort",
-];
-
 /// The strategy for the list at `field` (its parent is `parent_field`), given both lists.
 pub fn strategy_for(
     built_in: bool,
@@ -98,14 +87,6 @@ pub fn strategy_for(
             .map(|(_, s)| *s)
             .unwrap_or(ListStrategy::Replace);
     }
-    for key in INFERRED_KEYS {
-        if !items.is_empty()
-            && items
-                .iter()
-                .all(|v| v.get(*key).is_some_and(|k| !k.is_null()))
-        {
-            return ListStrategy::MergeByKey(key);
-        }
-    }
+    let _ = items;
     ListStrategy::Replace
 }

@@ -129,41 +129,95 @@ fn merge_list(target: &mut Value, patch: &[Value], built_in: bool, parent: &str,
             .collect();
         return;
     }
-    let all: Vec<&Value> = items
-        .iter()
-        .chain(patch.iter())
-        .filter(|v| directive(v).is_none())
-        .collect();
-    let maps_only = !all.is_empty() && all.iter().all(|v| v.is_object());
-    let strategy = strategy_for(built_in, parent, field, &all);
-    match strategy {
-        ListStrategy::MergeByKey(key) if maps_only || patch.iter().all(Value::is_object) => {
-            for p in patch {
-                let pk = p.get(key);
-                let pos = pk.and_then(|pk| items.iter().position(|i| i.get(key) == Some(pk)));
-                match (directive(p), pos) {
-                    (Some("delete"), Some(i)) => {
-                        items.remove(i);
-                    }
-                    (Some("delete"), None) => {}
-                    (_, Some(i)) => {
-                        if let Outcome::Delete = merge_value(&mut items[i], p, built_in, field) {
-                            items.remove(i);
-                        }
-                    }
-                    (_, None) => items.push(strip_directives(p)),
-                }
-            }
+    let all: Vec<&Value> = items.iter().chain(patch.iter()).collect();
+    match strategy_for(built_in, parent, field, &all) {
+        ListStrategy::MergeByKey(key) if patch.iter().all(Value::is_object) => {
+            merge_by_key(items, patch, key, built_in, field)
         }
         ListStrategy::MergeScalars => {
-            for p in patch {
-                if !items.contains(p) {
-                    items.push(p.clone());
-                }
-            }
+            let server = std::mem::take(items);
+            let server_only: Vec<Value> = server
+                .iter()
+                .filter(|s| !patch.contains(s))
+                .cloned()
+                .collect();
+            let index = |v: &Value| server.iter().position(|s| s == v);
+            *items = interleave(server_only, patch.to_vec(), &index);
         }
         _ => *items = patch.iter().map(strip_directives).collect(),
     }
+}
+
+/// Merge lists of maps by a key, ordering the result as Kubernetes' strategic merge does: patch
+/// items in patch order, with items only on the server slotted in by their server position.
+fn merge_by_key(items: &mut Vec<Value>, patch: &[Value], key: &str, built_in: bool, field: &str) {
+    let server = std::mem::take(items);
+    let key_of = |v: &Value| v.get(key).cloned();
+    let mut consumed = vec![false; server.len()];
+    let mut merged = Vec::new();
+    for p in patch {
+        let pk = key_of(p);
+        let pos = pk
+            .as_ref()
+            .and_then(|pk| server.iter().position(|s| s.get(key) == Some(pk)));
+        if let Some(i) = pos {
+            consumed[i] = true;
+        }
+        if directive(p) == Some("delete") {
+            continue;
+        }
+        match pos {
+            Some(i) => {
+                let mut item = server[i].clone();
+                if let Outcome::Keep = merge_value(&mut item, p, built_in, field) {
+                    merged.push(item);
+                }
+            }
+            None => merged.push(strip_directives(p)),
+        }
+    }
+    let server_only: Vec<Value> = server
+        .iter()
+        .zip(consumed.iter())
+        .filter(|(_, c)| !**c)
+        .map(|(s, _)| s.clone())
+        .collect();
+    let index = |v: &Value| {
+        let k = key_of(v);
+        server
+            .iter()
+            .position(|s| k.is_some() && s.get(key) == k.as_ref())
+    };
+    *items = interleave(server_only, merged, &index);
+}
+
+/// Kubernetes' mergeSortedSlice: insert server-only items (left) among patch items (right),
+/// keeping both relative orders; a left item goes first only when both have server positions and
+/// the left one is earlier.
+fn interleave(
+    left: Vec<Value>,
+    right: Vec<Value>,
+    index: &dyn Fn(&Value) -> Option<usize>,
+) -> Vec<Value> {
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut l = left.into_iter().peekable();
+    let mut r = right.into_iter().peekable();
+    loop {
+        match (l.peek(), r.peek()) {
+            (None, None) => break,
+            (Some(_), None) => out.push(l.next().expect("peeked")),
+            (None, Some(_)) => out.push(r.next().expect("peeked")),
+            (Some(a), Some(b)) => {
+                let left_first = matches!((index(a), index(b)), (Some(x), Some(y)) if x < y);
+                if left_first {
+                    out.push(l.next().expect("peeked"));
+                } else {
+                    out.push(r.next().expect("peeked"));
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -30,9 +30,7 @@ pub fn set_namespace(resources: &mut [Resource], namespace: &str, unset_only: bo
                 "spec/conversion/webhook/clientConfig/service/namespace",
                 namespace,
             ),
-            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => {
-                set_path(res, "webhooks/clientConfig/service/namespace", namespace)
-            }
+            "Namespace" if !unset_only => res.set_name(namespace),
             _ => {}
         }
     }
