@@ -15,15 +15,23 @@ source "$E2E_CLUSTER_SCRIPTS/control-plane.sh"
 
 WANT_SERVICES=${FERROFLUX_SERVICES:-1}
 
-# healthy: every process we need is alive and the apiserver answers /readyz.
-healthy() {
+# control_plane_healthy: every control-plane process is alive and the apiserver answers /readyz.
+control_plane_healthy() {
   local name
   [ -f "$CLUSTER_DIR/ready" ] || return 1
   for name in "${CLUSTER_COMPONENTS[@]}"; do pid_alive "$name" || return 1; done
-  if [ "$WANT_SERVICES" = 1 ]; then
-    for name in "${SERVICE_COMPONENTS[@]}"; do pid_alive "$name" || return 1; done
-  fi
   kapi GET /readyz >/dev/null 2>&1
+}
+
+# services_alive: every test service process is alive.
+services_alive() {
+  local name
+  for name in "${SERVICE_COMPONENTS[@]}"; do pid_alive "$name" || return 1; done
+}
+
+# healthy: the control plane, and the services unless FERROFLUX_SERVICES=0.
+healthy() {
+  control_plane_healthy && { [ "$WANT_SERVICES" != 1 ] || services_alive; }
 }
 
 mkdir -p "$CLUSTER_DIR"
@@ -39,6 +47,11 @@ if ! flock -n 9; then
 fi
 if healthy; then
   log "cluster already running (kubeconfig: $KUBECONFIG_ADMIN)"
+  exit 0
+fi
+if control_plane_healthy && [ "$WANT_SERVICES" = 1 ]; then
+  log "control plane running; (re)starting the test services"
+  FERROFLUX_LOCK_HELD=1 "$E2E_CLUSTER_SCRIPTS/services.sh" up
   exit 0
 fi
 

@@ -75,3 +75,24 @@ where
         Err(panic) => std::panic::resume_unwind(panic),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unique_name;
+
+    #[test]
+    fn unique_names_are_distinct_dns_labels() {
+        let a = unique_name("e2e");
+        let b = unique_name("e2e");
+        assert_ne!(a, b);
+        for name in [a, b] {
+            assert!(name.len() <= 63, "{name} too long");
+            assert!(name.starts_with("e2e-"));
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name} is not a DNS label"
+            );
+        }
+    }
+}

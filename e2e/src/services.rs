@@ -64,3 +64,59 @@ impl Services {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Services;
+
+    fn facts_json() -> String {
+        serde_json::json!({
+            "git_https_base": "https://127.0.0.1:24483/git",
+            "git_http_base": "http://127.0.0.1:24480/git",
+            "git_username": "ferroflux",
+            "git_password": "s3cret",
+            "ca_cert": "/c/pki/ca.crt",
+            "git_ssh_base": "ssh://root@127.0.0.1:24422/c/repos",
+            "ssh_identity": "/c/ssh/id",
+            "ssh_known_hosts": "/c/ssh/known_hosts",
+            "git_repos_dir": "/c/repos",
+            "registry": "127.0.0.1:24500"
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn loads_facts_and_derives_urls() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("services.json");
+        std::fs::write(&path, facts_json()).unwrap();
+        let services = Services::load(&path).expect("facts file exists");
+        assert_eq!(services.registry, "127.0.0.1:24500");
+        assert_eq!(
+            services.git_https_base_with_credentials(),
+            "https://ferroflux:s3cret@127.0.0.1:24483/git"
+        );
+        let ssh = services.git_ssh_command();
+        assert!(ssh.contains("-i /c/ssh/id"), "{ssh}");
+        assert!(
+            ssh.contains("UserKnownHostsFile=/c/ssh/known_hosts"),
+            "{ssh}"
+        );
+        assert!(ssh.contains("StrictHostKeyChecking=yes"), "{ssh}");
+    }
+
+    #[test]
+    fn missing_facts_file_means_no_services() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Services::load(&dir.path().join("services.json")).is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid")]
+    fn malformed_facts_file_panics_with_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("services.json");
+        std::fs::write(&path, "{\"registry\": 1}").unwrap();
+        Services::load(&path);
+    }
+}
