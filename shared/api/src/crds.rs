@@ -19,24 +19,36 @@ pub struct GeneratedCrd {
 
 /// The CRDs of every kind in this crate, in a stable order.
 pub fn all() -> Vec<GeneratedCrd> {
+    derived_crds()
+        .into_iter()
+        .map(|crd| {
+            let crd = finish_crd(crd);
+            GeneratedCrd {
+                file_name: format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural),
+                crd,
+            }
+        })
+        .collect()
+}
+
+/// The CRD of every kind as kube's derive produces it.
+fn derived_crds() -> Vec<CustomResourceDefinition> {
+    use crate::kustomize::v1 as kustomize;
     use crate::source::v1 as source;
-    [
+    vec![
         source::GitRepository::crd(),
-        crate::kustomize::v1::Kustomization::crd(),
+        source::OCIRepository::crd(),
+        source::HelmRepository::crd(),
+        source::HelmChart::crd(),
+        source::Bucket::crd(),
+        source::ExternalArtifact::crd(),
+        kustomize::Kustomization::crd(),
     ]
-    .into_iter()
-    .map(|crd| {
-        let crd = finish_crd(crd);
-        GeneratedCrd {
-            file_name: format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural),
-            crd,
-        }
-    })
-    .collect()
 }
 
 /// Makes a derived CRD look like Flux's: strips `nullable` (Flux's optional fields are simply
-/// not required) and gives `status` the default `{"observedGeneration": -1}`.
+/// not required), does not require `spec` at the root, and gives a `status` that has
+/// `observedGeneration` the default `{"observedGeneration": -1}`.
 pub fn finish_crd(mut crd: CustomResourceDefinition) -> CustomResourceDefinition {
     for version in &mut crd.spec.versions {
         let Some(validation) = version.schema.as_mut() else {
@@ -46,7 +58,14 @@ pub fn finish_crd(mut crd: CustomResourceDefinition) -> CustomResourceDefinition
             continue;
         };
         strip_nullable(root);
-        if let Some(status) = root.properties.as_mut().and_then(|p| p.get_mut("status")) {
+        root.required = None;
+        let status = root.properties.as_mut().and_then(|p| p.get_mut("status"));
+        let has_observed_generation = |s: &JSONSchemaProps| {
+            s.properties
+                .as_ref()
+                .is_some_and(|p| p.contains_key("observedGeneration"))
+        };
+        if let Some(status) = status.filter(|s| has_observed_generation(s)) {
             status.default = Some(
                 k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSON(
                     serde_json::json!({"observedGeneration": -1}),

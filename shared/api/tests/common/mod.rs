@@ -1,0 +1,79 @@
+//! Shared helpers for the api tests: YAML loading and typed round-trips.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+/// The directory of hand-written sample objects.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// The shared fixtures directory (outside the repository, next to it), overridable with
+/// `FERROFLUX_FIXTURES`.
+pub fn fixtures_dir() -> PathBuf {
+    std::env::var_os("FERROFLUX_FIXTURES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"))
+}
+
+/// Every YAML document of a file, as JSON values (empty documents skipped).
+pub fn load_documents(path: &Path) -> Vec<Value> {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let documents: Vec<Value> = serde_saphyr::from_multiple(&text)
+        .unwrap_or_else(|e| panic!("parse {}: {e}", path.display()));
+    documents.into_iter().filter(|d| !d.is_null()).collect()
+}
+
+/// Deserializes `input` into `T` and serializes it back.
+pub fn round_trip<T: DeserializeOwned + Serialize>(input: &Value) -> Result<Value, String> {
+    let typed: T = serde_json::from_value(input.clone()).map_err(|e| e.to_string())?;
+    serde_json::to_value(&typed).map_err(|e| e.to_string())
+}
+
+/// Round-trips a Flux object through the type its apiVersion and kind name.
+/// `None` when the object is not a Flux kind.
+pub fn round_trip_flux_object(input: &Value) -> Option<Result<Value, String>> {
+    use ferroflux_api::kustomize::v1 as kustomize;
+    use ferroflux_api::source::v1 as source;
+    let api_version = input.get("apiVersion")?.as_str()?;
+    let kind = input.get("kind")?.as_str()?;
+    let result = match (api_version, kind) {
+        ("source.toolkit.fluxcd.io/v1", "GitRepository") => {
+            round_trip::<source::GitRepository>(input)
+        }
+        ("source.toolkit.fluxcd.io/v1", "OCIRepository") => {
+            round_trip::<source::OCIRepository>(input)
+        }
+        ("source.toolkit.fluxcd.io/v1", "HelmRepository") => {
+            round_trip::<source::HelmRepository>(input)
+        }
+        ("source.toolkit.fluxcd.io/v1", "HelmChart") => round_trip::<source::HelmChart>(input),
+        ("source.toolkit.fluxcd.io/v1", "Bucket") => round_trip::<source::Bucket>(input),
+        ("source.toolkit.fluxcd.io/v1", "ExternalArtifact") => {
+            round_trip::<source::ExternalArtifact>(input)
+        }
+        ("kustomize.toolkit.fluxcd.io/v1", "Kustomization") => {
+            round_trip::<kustomize::Kustomization>(input)
+        }
+        (group_version, _) if group_version.contains("fluxcd.io/") => {
+            Err(format!("no type for {group_version} {kind}"))
+        }
+        _ => return None,
+    };
+    Some(result)
+}
+
+/// A readable name for an object in failure messages.
+pub fn describe(object: &Value) -> String {
+    format!(
+        "{} {}/{}",
+        object["kind"].as_str().unwrap_or("?"),
+        object["metadata"]["namespace"].as_str().unwrap_or(""),
+        object["metadata"]["name"].as_str().unwrap_or("?")
+    )
+}
