@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # variables are used by the scripts that source this file
 # Shared settings and helpers for up.sh, down.sh, services.sh and with-cluster.sh. Source it, don't run it.
 
 E2E_CLUSTER_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -112,7 +112,8 @@ CONF
 
 # write_service_facts: services.env (shell) and services.json (tests), same facts.
 write_service_facts() {
-  local ssh_base="ssh://$(id -un)@127.0.0.1:${PORTS[sshd]}$REPOS"
+  local ssh_base
+  ssh_base="ssh://$(id -un)@127.0.0.1:${PORTS[sshd]}$REPOS"
   cat >"$CLUSTER_DIR/services.env" <<ENV
 FERROFLUX_KUBECONFIG=$KUBECONFIG_ADMIN
 FERROFLUX_GIT_HTTPS_BASE=https://127.0.0.1:${PORTS[git-https]}/git

@@ -3,14 +3,14 @@
 
 # stop_pids DESCRIPTION PID...: TERM the processes (and their process groups), KILL what is left after 10s.
 stop_pids() {
-  local what=$1 pid i alive
+  local what=$1 pid alive
   shift
   [ $# -gt 0 ] || return 0
   for pid in "$@"; do
     kill -TERM -- "-$pid" 2>/dev/null || true # the process group started by setsid
     kill -TERM "$pid" 2>/dev/null || true
   done
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     alive=0
     for pid in "$@"; do [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null && alive=1; done
     [ "$alive" = 1 ] || return 0

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # variables are used by the scripts that source this file
 # Versions of the Go-built cluster components, in one place. Sourced by build.sh and lib.sh.
 #
 # Kubernetes matches the k8s-openapi feature pinned in the root Cargo.toml (v1_34).
