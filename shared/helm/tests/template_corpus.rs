@@ -171,13 +171,23 @@ fn decode_out(doc: &str) -> String {
     .into_owned()
 }
 
+/// The chart's values, shared by every render like in Helm (templates may `set` into them).
+fn shared_values() -> Value {
+    static VALUES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    VALUES
+        .get_or_init(|| {
+            let json: serde_json::Value = serde_saphyr::from_str(&values_text()).unwrap();
+            Value::from_json(&json)
+        })
+        .clone()
+}
+
 fn data_for(file: &str) -> Value {
-    let values: serde_json::Value = serde_saphyr::from_str(&values_text()).unwrap();
     let m = |pairs: Vec<(&str, Value)>| {
         Value::map_from(pairs.into_iter().map(|(k, v)| (k.to_string(), v)))
     };
     m(vec![
-        ("Values", Value::from_json(&values)),
+        ("Values", shared_values()),
         (
             "Release",
             m(vec![
@@ -218,12 +228,12 @@ fn data_for(file: &str) -> Value {
     ])
 }
 
-/// Renders a chart's files with our engine like Helm: all files parsed into one set, every
-/// non-partial file rendered.
+/// Renders a chart's files with our engine like Helm: all files parsed into one set in Helm's
+/// order (reverse by name at one depth), every non-partial file rendered in that order.
 fn render_ours(files: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
     let mut t = Templates::new();
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_by(|a, b| b.0.cmp(&a.0));
     for (name, body) in &sorted {
         t.parse(&format!("{CHART}/templates/{name}"), body)
             .map_err(|e| e.to_string())?;

@@ -11,8 +11,11 @@ use super::funcs::{self, FuncError};
 use super::value::Value;
 use super::{ROOT_NAME, Templates};
 
-/// Helm's limit on nested `include`s of one name is 1000; ours is lower to keep the Rust stack safe.
-const MAX_INCLUDE_DEPTH: usize = 200;
+/// Helm's limit on nested `include`s of one name.
+const MAX_INCLUDE_DEPTH: usize = 1000;
+
+/// Stack for executing one top-level template (virtual memory; only what is used is committed).
+const EXEC_STACK_BYTES: usize = 512 << 20;
 
 /// Why a walk stopped early.
 enum Flow {
@@ -42,16 +45,34 @@ struct State<'a> {
     vars: Vec<(String, Value)>,
     at: (usize, String),
     shared: &'a mut Shared,
+    undefined_assign: Option<String>,
 }
 
 /// Executes `template` from `set` with `data`.
+///
+/// Runs on a thread with a large stack: templates recurse (`include` may nest up to Helm's limit
+/// of 1000), and the caller's thread may have a small stack.
 pub fn execute(
     set: &Templates,
     template: &Template,
     data: &Value,
 ) -> Result<String, TemplateError> {
-    let mut shared = Shared::default();
-    run(set, template, data, &mut shared)
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("template-exec".into())
+            .stack_size(EXEC_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let mut shared = Shared::default();
+                run(set, template, data, &mut shared)
+            });
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                Err(TemplateError::Other("template execution panicked".into()))
+            }),
+            // No thread available: run here.
+            Err(_) => run(set, template, data, &mut Shared::default()),
+        }
+    })
 }
 
 fn run(
@@ -67,6 +88,7 @@ fn run(
         vars: vec![("$".into(), data.clone())],
         at: (0, String::new()),
         shared,
+        undefined_assign: None,
     };
     let mut out = String::new();
     match st.walk_list(&mut out, data, &template.body) {
@@ -227,6 +249,8 @@ impl State<'_> {
         if assign {
             if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
                 slot.1 = v;
+            } else {
+                self.undefined_assign = Some(name.to_string());
             }
         } else {
             self.vars.push((name.to_string(), v));
@@ -242,6 +266,9 @@ impl State<'_> {
         let v = val.unwrap_or_default();
         for d in &pipe.decl {
             self.declare(d, v.clone(), pipe.is_assign);
+        }
+        if let Some(name) = self.undefined_assign.take() {
+            return Err(self.error(format!("undefined variable: {name}")));
         }
         Ok(v)
     }
@@ -369,9 +396,9 @@ impl State<'_> {
                     ))),
                 }
             }
-            other => Err(self.error(format!(
-                "can't evaluate field {name} in type {}",
-                other.type_name()
+            // Values reached through maps have Go's static type `interface {}`.
+            _ => Err(self.error(format!(
+                "can't evaluate field {name} in type interface {{}}"
             ))),
         }
     }
@@ -450,10 +477,11 @@ impl State<'_> {
                 args.len()
             ))),
             Err(FuncError::Type(i, msg)) => {
-                if let Some(a) = cmd.args.get(i + 1) {
-                    self.at(a.pos(), a.to_string());
-                }
-                Err(self.error(msg))
+                let Some(a) = cmd.args.get(i + 1) else {
+                    return Err(self.error(msg));
+                };
+                self.at(a.pos(), a.to_string());
+                Err(self.error(literal_type_error(a, msg)))
             }
         }
     }
@@ -503,7 +531,7 @@ impl State<'_> {
             }
         };
         let depth = self.shared.include_depth.get(&name).copied().unwrap_or(0);
-        if depth >= MAX_INCLUDE_DEPTH {
+        if depth > MAX_INCLUDE_DEPTH {
             return Err(FuncError::Call(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
             )));
@@ -552,5 +580,25 @@ impl State<'_> {
                 "error during tpl function execution for {text:?}: {e}"
             ))),
         }
+    }
+}
+
+/// Go words a type mismatch differently when the argument is a literal in the template
+/// (`expected string; found 3`) than when it is a computed value (`wrong type for value; ...`).
+fn literal_type_error(arg: &Arg, msg: String) -> String {
+    let literal = matches!(arg, Arg::Str(..) | Arg::Number(..) | Arg::Bool(..));
+    let Some(rest) = msg.strip_prefix("wrong type for value; expected ") else {
+        return msg;
+    };
+    if !literal {
+        return msg;
+    }
+    let want = rest.split(';').next().unwrap_or(rest);
+    match want {
+        "string" => format!("expected string; found {arg}"),
+        "int" | "int64" => format!("expected integer; found {arg}"),
+        "bool" => format!("expected bool; found {arg}"),
+        "float64" => format!("expected float; found {arg}"),
+        other => format!("can't handle {arg} for arg of type {other}"),
     }
 }

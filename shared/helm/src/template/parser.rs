@@ -359,13 +359,8 @@ impl Parser {
                 _ => self.i = save,
             }
         }
-        if is_assign {
-            for d in &decl {
-                if !self.vars.contains(d) {
-                    return Err(self.err_at(pos, format!("undefined variable {d:?}")));
-                }
-            }
-        } else {
+        // Go checks assignments to undeclared variables only when executing.
+        if !is_assign {
             self.vars.extend(decl.iter().cloned());
         }
         let mut cmds = Vec::new();
@@ -456,8 +451,12 @@ impl Parser {
             }
             Tok::Str(v, q) => Arg::Str(pos, v, q),
             Tok::Number(text) => {
-                let n = parse_number(&text)
-                    .ok_or_else(|| self.err_at(pos, format!("bad number syntax: {text:?}")))?;
+                let n = parse_number(&text).ok_or_else(|| {
+                    self.err_at(
+                        pos,
+                        format!("bad number syntax: {:?}", bad_number_prefix(&text)),
+                    )
+                })?;
                 Arg::Number(pos, n, text)
             }
             Tok::LParen => {
@@ -553,4 +552,22 @@ pub fn parse_number(text: &str) -> Option<Number> {
     }
     let f: f64 = lower.parse().ok()?;
     Some(Number::Float(if neg { -f } else { f }))
+}
+
+/// The text Go's lexer reports for a malformed number: up to and including the first character
+/// that cannot continue it (`1x2` -> `1x`).
+fn bad_number_prefix(text: &str) -> &str {
+    let body = text.trim_start_matches(['+', '-']);
+    let start = text.len() - body.len();
+    let digits = if body.starts_with("0x") || body.starts_with("0X") {
+        2
+    } else {
+        0
+    };
+    for (i, c) in body.char_indices().skip(digits) {
+        if !(c.is_ascii_digit() || c == '_' || c == '.' || (digits == 2 && c.is_ascii_hexdigit())) {
+            return &text[..start + i + c.len_utf8()];
+        }
+    }
+    text
 }

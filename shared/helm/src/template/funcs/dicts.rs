@@ -126,18 +126,24 @@ fn merge_into(dst: &Dict, src: &Dict, overwrite: bool) {
         return;
     }
     for (k, sv) in src.snapshot() {
-        match dst.get(&k) {
-            None => dst.insert(k, deep_copy(&sv)),
-            Some(Value::Map(dm)) => match &sv {
-                Value::Map(sm) => merge_into(&dm, sm, overwrite),
-                _ if overwrite && !is_empty(&sv) => dst.insert(k, sv),
-                _ => {}
-            },
-            Some(dv) => {
-                if (is_empty(&dv) || overwrite) && !is_empty(&sv) {
-                    dst.insert(k, sv);
-                }
+        let dv = dst.get(&k);
+        if matches!(sv, Value::Nil) {
+            if overwrite {
+                dst.insert(k, Value::Nil);
             }
+            continue;
+        }
+        if let (Some(Value::Map(dm)), Value::Map(sm)) = (&dv, &sv) {
+            merge_into(dm, sm, overwrite);
+            continue;
+        }
+        let dst_empty = dv.as_ref().is_none_or(is_empty);
+        // mergo never replaces a non-empty value with a list.
+        if !dst_empty && matches!(sv, Value::List(_)) {
+            continue;
+        }
+        if overwrite || dst_empty {
+            dst.insert(k, deep_copy(&sv));
         }
     }
 }

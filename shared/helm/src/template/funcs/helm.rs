@@ -36,19 +36,21 @@ fn toml_scalar(v: &Value) -> String {
     }
 }
 
-/// A small TOML encoder for maps of scalars, lists and tables.
+/// A small TOML encoder for maps of scalars, lists and tables (sub-tables indented like
+/// BurntSushi/toml).
 fn to_toml(v: &Value) -> String {
     let mut out = String::new();
     if let Value::Map(m) = v {
-        write_table(&mut out, &m.snapshot(), "");
+        write_table(&mut out, &m.snapshot(), "", 0);
     }
     out
 }
 
-fn write_table(out: &mut String, m: &super::super::value::Map, prefix: &str) {
+fn write_table(out: &mut String, m: &super::super::value::Map, prefix: &str, depth: usize) {
+    let pad = "  ".repeat(depth);
     for (k, v) in m {
         if !matches!(v, Value::Map(_)) {
-            out.push_str(&format!("{k} = {}\n", toml_scalar(v)));
+            out.push_str(&format!("{pad}{k} = {}\n", toml_scalar(v)));
         }
     }
     for (k, v) in m {
@@ -58,8 +60,8 @@ fn write_table(out: &mut String, m: &super::super::value::Map, prefix: &str) {
             } else {
                 format!("{prefix}.{k}")
             };
-            out.push_str(&format!("\n[{name}]\n"));
-            write_table(out, &sub.snapshot(), &name);
+            out.push_str(&format!("\n{pad}[{name}]\n"));
+            write_table(out, &sub.snapshot(), &name, depth + 1);
         }
     }
 }

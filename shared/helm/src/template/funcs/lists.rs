@@ -113,7 +113,15 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             )
         }),
         "slice" => arity_min(a, 1).and_then(|_| {
-            let l = as_list(&a[0], "slice")?;
+            let l = match a[0].resolved() {
+                Value::List(l) => l.as_ref().clone(),
+                other => {
+                    return fail(format!(
+                        "list should be type of slice or array but {}",
+                        other.kind_name()
+                    ));
+                }
+            };
             let lo = if a.len() > 1 { int(a, 1)? } else { 0 };
             let hi = if a.len() > 2 {
                 int(a, 2)?

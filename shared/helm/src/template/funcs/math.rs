@@ -49,7 +49,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
                 if d == 0.0 {
                     return fail("decimal division by 0");
                 }
-                acc = dec_round(acc / d);
+                acc = dec_div(acc, d).unwrap_or(acc / d);
             }
             Ok(Value::Float(acc))
         }),
@@ -145,8 +145,20 @@ fn fold_dec(a: &[Value], op: fn(i128, i128) -> i128) -> f64 {
 }
 
 /// Division result rounded to 16 decimal places like shopspring's default precision.
-fn dec_round(x: f64) -> f64 {
-    format!("{x:.16}").parse().unwrap_or(x)
+/// shopspring's `Div`: the exact quotient rounded half away from zero to 16 decimal places.
+fn dec_div(x: f64, y: f64) -> Option<f64> {
+    const PRECISION: u32 = 16;
+    let (a, b) = (to_dec(x)?, to_dec(y)?);
+    let num = a.m.checked_mul(10i128.checked_pow(b.scale + PRECISION)?)?;
+    let den = b.m.checked_mul(10i128.checked_pow(a.scale)?)?;
+    if den == 0 {
+        return None;
+    }
+    let (mut q, r) = (num / den, num % den);
+    if r != 0 && r.unsigned_abs() * 2 >= den.unsigned_abs() {
+        q += if (num < 0) == (den < 0) { 1 } else { -1 };
+    }
+    Some(dec_to_f64(q, PRECISION))
 }
 
 /// sprig's `round(x, places, roundOn)`.

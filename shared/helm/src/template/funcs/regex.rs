@@ -8,15 +8,24 @@ use super::{FuncError, FuncResult};
 
 fn compile(pattern: &str) -> Result<Regex, FuncError> {
     Regex::new(pattern).map_err(|e| {
-        FuncError::Call(format!(
-            "error parsing regexp: {}",
-            first_line(&e.to_string())
-        ))
+        let text = e.to_string();
+        let last = text
+            .lines()
+            .last()
+            .unwrap_or(&text)
+            .trim()
+            .trim_start_matches("error: ");
+        // Go's wording for the common mistakes; others keep Rust's.
+        let code = match last {
+            "unclosed character class" => "missing closing ]",
+            "unclosed group" => "missing closing )",
+            "unopened group" => "unexpected )",
+            "repetition operator missing expression" => "missing argument to repetition operator",
+            "unrecognized escape sequence" => "invalid escape sequence",
+            other => other,
+        };
+        FuncError::Call(format!("error parsing regexp: {code}: `{pattern}`"))
     })
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
 }
 
 fn strs(v: Vec<&str>) -> Value {

@@ -135,6 +135,8 @@ struct Constraint {
     v: Version,
     minor_dirty: bool,
     patch_dirty: bool,
+    /// `*` / `x` as the major: matches every (non-prerelease) version.
+    any: bool,
 }
 
 impl Constraint {
@@ -142,6 +144,9 @@ impl Constraint {
         let c = &self.v;
         if !v.pre.is_empty() && c.pre.is_empty() {
             return false;
+        }
+        if self.any {
+            return !matches!(self.op.as_str(), "!=" | "<" | ">");
         }
         let dirty = self.minor_dirty || self.patch_dirty;
         let ord = v.compare(c);
@@ -227,12 +232,15 @@ fn parse_one(s: &str) -> Option<Constraint> {
     ) {
         return None;
     }
-    let (v, minor_dirty, patch_dirty) = parse_parts(rest.trim(), true)?;
+    let rest = rest.trim();
+    let any = matches!(rest.split('.').next(), Some("x" | "X" | "*"));
+    let (v, minor_dirty, patch_dirty) = parse_parts(rest, true)?;
     Some(Constraint {
         op: op.to_string(),
         v,
         minor_dirty,
         patch_dirty,
+        any,
     })
 }
 
@@ -273,7 +281,7 @@ fn parse_constraints(s: &str) -> Option<Vec<Vec<Constraint>>> {
 pub fn semver_compare(constraint: &str, version: &str) -> Result<bool, String> {
     let groups = parse_constraints(constraint)
         .ok_or_else(|| format!("improper constraint: {constraint}"))?;
-    let v = parse_version(version).ok_or("Invalid Semantic Version")?;
+    let v = parse_version(version).ok_or("invalid semantic version")?;
     Ok(groups.iter().any(|g| g.iter().all(|c| c.check(&v))))
 }
 
@@ -341,7 +349,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
     Some(match name {
         "semver" => arity(a, 1).and_then(|_| match parse_version(&string(a, 0)?) {
             Some(v) => Ok(Value::Object(Arc::new(VersionObject(v)))),
-            None => fail("Invalid Semantic Version"),
+            None => fail("invalid semantic version"),
         }),
         "semverCompare" => {
             arity(a, 2).and_then(|_| match semver_compare(&string(a, 0)?, &string(a, 1)?) {

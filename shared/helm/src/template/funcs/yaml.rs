@@ -240,7 +240,7 @@ fn fold(s: &str, start_col: usize, indent: usize) -> String {
 
 fn printable(s: &str) -> bool {
     s.chars().all(|c| {
-        matches!(c, '\t' | '\n' | '\r')
+        c == '\n'
             || (c >= ' ' && c != '\u{7f}' && c != '\u{feff}' && !('\u{80}'..='\u{9f}').contains(&c))
     })
 }
