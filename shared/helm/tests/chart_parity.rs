@@ -50,6 +50,31 @@ fn podinfo() {
     ]);
 }
 
+/// A chart written for these tests: aliases (one subchart twice), conditions, tags, import-values
+/// (both forms), globals, a library chart, a packed `.tgz` subchart, `.helmignore`, `crds/`,
+/// `.Files`, hooks (known, test and unknown), comment-only and empty documents, kind ordering.
+#[test]
+fn feature_chart() {
+    run_cases(&[
+        Case::local("features"),
+        Case::local("features").include_crds().namespace("team-a"),
+        Case::local("features")
+            .set("second.enabled=true,tags.optional=true,global.domain=top.example"),
+        Case::local("features").set("first.enabled=false,nested.remove=null,replicas=5"),
+        Case::local("features")
+            .set_string("replicas=007")
+            .set("list={x,y}"),
+        Case::local("features")
+            .show_only("templates/zz-roles.yaml")
+            .show_only("charts/first/templates/*.yaml"),
+        Case::local("features").skip_tests().kube_version("v1.30.2"),
+        // Refused by both: the kubeVersion constraint, a missing --show-only template, bad --set.
+        Case::local("features").kube_version("1.19.0"),
+        Case::local("features").show_only("templates/missing.yaml"),
+        Case::local("features").set("a[=1"),
+    ]);
+}
+
 #[test]
 fn bitnami_nginx() {
     let chart = "charts/bitnami-nginx";

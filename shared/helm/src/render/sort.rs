@@ -67,7 +67,8 @@ const HOOK_EVENTS: &[&str] = &[
 pub struct Manifest {
     /// The template it came from, e.g. `podinfo/templates/service.yaml`.
     pub source: String,
-    /// The document, trimmed, without `---`.
+    /// The document without its `---` line and leading whitespace (trailing whitespace is kept:
+    /// Helm prints it).
     pub content: String,
     /// Its `kind` (empty when none).
     pub kind: String,
@@ -97,14 +98,16 @@ pub struct SortError {
 }
 
 static SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s*\n)---\s*").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?m)^---\s*").expect("valid regex"));
 
-/// Helm's `SplitManifests`: documents separated by `---` lines, trimmed, empty ones dropped.
+/// Helm 4's `SplitManifests`: documents start at a line beginning with `---` (whitespace after it
+/// is dropped); each document loses its leading whitespace but keeps its trailing whitespace;
+/// empty documents are dropped.
 pub fn split_documents(file: &str) -> Vec<String> {
     SEPARATOR
-        .split(file.trim())
+        .split(file.trim_start())
         .filter(|d| !d.is_empty())
-        .map(|d| d.trim().to_string())
+        .map(|d| d.trim_start().to_string())
         .collect()
 }
 
@@ -204,18 +207,17 @@ mod tests {
     #[test]
     fn splits_like_helm() {
         assert_eq!(
-            split_documents("---\na: 1\n---\n# c\n---\nb: 2\n"),
-            vec!["a: 1", "# c", "b: 2"]
+            split_documents("\n# lead\na: 1  \n\n---  \n\n  b: 2\n---\n---\nc: 3"),
+            vec!["# lead\na: 1  \n\n", "b: 2\n", "c: 3"]
         );
-        // As Go's regexp: the blank line is eaten by the first separator, so the second `---`
-        // stays in the document.
+        assert_eq!(split_documents("a: 1\n---b: 2"), vec!["a: 1\n", "b: 2"]);
         assert_eq!(
-            split_documents("a: 1\n---\n\n---\nb: 2"),
-            vec!["a: 1", "---\nb: 2"]
+            split_documents("x: |\n  a\n  ---\n  b\n"),
+            vec!["x: |\n  a\n  ---\n  b\n"]
         );
         assert_eq!(
             split_documents("# only a comment\n"),
-            vec!["# only a comment"]
+            vec!["# only a comment\n"]
         );
     }
 

@@ -111,8 +111,9 @@ fn coalesce_globals(dest: &mut Table, src_globals: Option<Json>) {
     dest.insert("global".into(), Json::Object(dg));
 }
 
-fn coalesce_chart_defaults(chart: &Chart, v: &mut Table, prefix: &str, merge: bool) {
-    let is_sub = !prefix.is_empty();
+/// Fills `v` from the chart's defaults. When coalescing (not merging), `null`s among the chart's
+/// defaults are dropped, as Helm 4.3 does, so they never reach templates.
+fn coalesce_chart_defaults(chart: &Chart, v: &mut Table, _prefix: &str, merge: bool) {
     for (key, val) in &chart.values {
         match v.get_mut(key) {
             Some(Json::Null) if !merge => {
@@ -122,7 +123,7 @@ fn coalesce_chart_defaults(chart: &Chart, v: &mut Table, prefix: &str, merge: bo
                 if let Json::Object(src) = val {
                     let merge = merge || chart.dependencies.iter().any(|d| d.name() == key);
                     let mut src = src.clone();
-                    if !merge && is_sub {
+                    if !merge {
                         clean_nils(&mut src);
                     }
                     coalesce_tables_inner(dest, src, merge);
@@ -130,7 +131,7 @@ fn coalesce_chart_defaults(chart: &Chart, v: &mut Table, prefix: &str, merge: bo
             }
             Some(_) => {}
             None => {
-                if !merge && is_sub {
+                if !merge {
                     match val {
                         Json::Null => continue,
                         Json::Object(m) => {

@@ -147,7 +147,10 @@ impl Parser {
             Stop::End if k.is_empty() => Ok(false),
             Stop::End => err(format!("key {k:?} has no value")),
             Stop::At('[') => {
-                let index = self.index()?;
+                // Helm 4 treats a wrapped end-of-input as the end of the expression.
+                let Some(index) = self.index()? else {
+                    return Ok(false);
+                };
                 let mut list = match data.remove(&k) {
                     Some(Json::Array(l)) => l,
                     Some(_) => return err(format!("unable to parse key: {k:?} is not a list")),
@@ -191,17 +194,18 @@ impl Parser {
         }
     }
 
-    fn index(&mut self) -> Result<usize, SetError> {
+    /// Reads `N]`; `None` at the end of input.
+    fn index(&mut self) -> Result<Option<usize>, SetError> {
         let (raw, stop) = self.until(&[']']);
         if matches!(stop, Stop::End) {
-            return err("error parsing index: EOF");
+            return Ok(None);
         }
         match raw.parse::<i64>() {
             Ok(i) if i < 0 => err(format!("negative {i} index not allowed")),
             Ok(i) if i as usize > MAX_INDEX => err(format!(
                 "index of {i} is greater than maximum supported index of {MAX_INDEX}"
             )),
-            Ok(i) => Ok(i as usize),
+            Ok(i) => Ok(Some(i as usize)),
             Err(_) => err(format!(
                 "error parsing index: strconv.Atoi: parsing {raw:?}: invalid syntax"
             )),
@@ -221,14 +225,16 @@ impl Parser {
             return err(format!("unexpected data at end of array index: {k:?}"));
         }
         match stop {
-            Stop::End => err("EOF"),
+            Stop::End => Ok(false),
             Stop::At('=') => {
                 let (v, more) = self.value()?;
                 Self::set_index(list, index, v);
                 Ok(more)
             }
             Stop::At('[') => {
-                let next = self.index()?;
+                let Some(next) = self.index()? else {
+                    return Ok(false);
+                };
                 let mut inner = match list.get(index) {
                     Some(Json::Array(l)) => l.clone(),
                     _ => Vec::new(),

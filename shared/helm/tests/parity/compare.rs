@@ -28,7 +28,10 @@ fn split(output: &str) -> Vec<Doc> {
     docs
 }
 
+/// The error without helm's log lines, `Error: ` prefix and `--debug` hint.
 fn error_summary(e: &str) -> String {
+    let kept: Vec<&str> = e.lines().filter(|l| !l.starts_with("level=")).collect();
+    let e = kept.join("\n");
     let e = e.trim().strip_prefix("Error: ").unwrap_or(e.trim());
     e.split("\n\nUse --debug")
         .next()

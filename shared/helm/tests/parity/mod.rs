@@ -55,7 +55,7 @@ pub fn helmrelease_values(fixture: &str) -> PathBuf {
 /// One `helm template` invocation.
 #[derive(Clone, Debug, Default)]
 pub struct Case {
-    chart: String,
+    chart: PathBuf,
     values: Vec<PathBuf>,
     set: Vec<String>,
     set_string: Vec<String>,
@@ -71,7 +71,17 @@ impl Case {
     /// A chart under the fixtures directory, default values.
     pub fn new(chart: &str) -> Case {
         Case {
-            chart: chart.to_string(),
+            chart: fixtures().join(chart),
+            ..Default::default()
+        }
+    }
+    /// A chart under tests/charts/.
+    pub fn local(chart: &str) -> Case {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/charts")
+            .join(chart);
+        Case {
+            chart: dir,
             ..Default::default()
         }
     }
@@ -136,11 +146,13 @@ impl Case {
     }
 
     fn describe(&self) -> String {
-        format!(
-            "helm template rel {} {}",
-            self.chart,
-            self.helm_flags().join(" ")
-        )
+        let chart = self.chart.display().to_string();
+        let chart = chart
+            .rsplit("fixtures/")
+            .next()
+            .unwrap_or(&chart)
+            .to_string();
+        format!("helm template rel {chart} {}", self.helm_flags().join(" "))
     }
 
     fn helm_flags(&self) -> Vec<String> {
@@ -180,7 +192,7 @@ impl Case {
     pub fn run_helm(&self) -> Result<String, String> {
         let out = Command::new(helm_binary())
             .args(["template", "rel"])
-            .arg(fixtures().join(&self.chart))
+            .arg(&self.chart)
             .args(self.helm_flags())
             .output()
             .expect("run helm");
@@ -193,7 +205,7 @@ impl Case {
 
     /// Runs our renderer: stdout as `helm template` would print it, or the error text.
     pub fn run_ours(&self) -> Result<String, String> {
-        let chart = Chart::load(fixtures().join(&self.chart)).map_err(|e| e.to_string())?;
+        let chart = Chart::load(&self.chart).map_err(|e| e.to_string())?;
         let values = ferroflux_helm::values::user_values(&self.values, &self.set, &self.set_string)
             .map_err(|e| e.to_string())?;
         let options = RenderOptions {
@@ -217,8 +229,20 @@ impl Case {
 /// Runs every case, prints a line per case, and fails listing the cases that differ.
 pub fn run_cases(cases: &[Case]) {
     let mut failures = Vec::new();
-    for case in cases {
-        let outcome = compare::compare(&case.run_helm(), &case.run_ours());
+    for (i, case) in cases.iter().enumerate() {
+        let (helm, ours) = (case.run_helm(), case.run_ours());
+        // PARITY_DUMP=<dir> keeps both outputs for a closer look.
+        if let Ok(dir) = std::env::var("PARITY_DUMP") {
+            let name = case
+                .chart
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            let stem = format!("{dir}/{}-{i}", name.unwrap_or_default());
+            let text = |r: &Result<String, String>| r.clone().unwrap_or_else(|e| e);
+            std::fs::write(format!("{stem}.helm.yaml"), text(&helm)).expect("dump");
+            std::fs::write(format!("{stem}.ours.yaml"), text(&ours)).expect("dump");
+        }
+        let outcome = compare::compare(&helm, &ours);
         match &outcome {
             Ok(note) => eprintln!("PASS {} {note}", case.describe()),
             Err(diff) => {
