@@ -24,7 +24,9 @@ mod exec;
 mod format;
 mod funcs;
 mod lexer;
+mod number;
 mod parser;
+mod printf;
 mod value;
 
 pub use error::TemplateError;
@@ -115,3 +117,6 @@ impl Templates {
         self.templates.get(name)
     }
 }
+
+#[cfg(test)]
+mod tests;

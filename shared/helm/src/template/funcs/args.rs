@@ -1,7 +1,4 @@
 //! Argument checking helpers shared by the function families, with Go's error wording.
-#![allow(dead_code)] // helpers used as function families land
-
-use std::sync::Arc;
 
 use super::super::format::fmt_v;
 use super::super::value::{Dict, Value};
@@ -64,14 +61,6 @@ pub fn int(args: &[Value], i: usize) -> Result<i64, FuncError> {
         Value::Int(n) => Ok(*n),
         Value::Nil => Err(FuncError::Type(i, "invalid value; expected int".into())),
         other => Err(wrong(i, "int", other)),
-    }
-}
-
-/// A `[]interface{}`-ish list parameter.
-pub fn list(args: &[Value], i: usize) -> Result<Arc<Vec<Value>>, FuncError> {
-    match args[i].resolved() {
-        Value::List(l) => Ok(l),
-        other => Err(wrong(i, "[]interface {}", &other)),
     }
 }
 

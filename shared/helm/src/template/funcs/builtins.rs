@@ -2,7 +2,8 @@
 
 use std::cmp::Ordering;
 
-use super::super::format::{sprint, sprintf, sprintln};
+use super::super::format::{sprint, sprintln};
+use super::super::printf::sprintf;
 use super::super::value::Value;
 use super::args::{arity, arity_min, fail, string};
 use super::{FuncError, FuncResult};

@@ -3,7 +3,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha1::Sha1;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha512};
 
 use super::super::value::Value;
 use super::FuncResult;
@@ -30,6 +30,11 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             )
         }
         "sha1sum" => arity(a, 1).and_then(|_| s(hex(&Sha1::digest(string(a, 0)?.as_bytes())))),
+        "sha512sum" => arity(a, 1).and_then(|_| s(hex(&Sha512::digest(string(a, 0)?.as_bytes())))),
+        "randBytes" => arity(a, 1).and_then(|_| {
+            let n = super::args::int(a, 0)?.max(0) as usize;
+            s(STANDARD.encode((0..n).map(|_| fastrand::u8(..)).collect::<Vec<u8>>()))
+        }),
         "sha256sum" => arity(a, 1).and_then(|_| s(hex(&Sha256::digest(string(a, 0)?.as_bytes())))),
         "adler32sum" => arity(a, 1).and_then(|_| s(adler32(string(a, 0)?.as_bytes()).to_string())),
         "uuidv4" => arity(a, 0).and_then(|_| s(uuidv4())),

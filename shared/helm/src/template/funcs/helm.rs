@@ -18,7 +18,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "fail" => arity(a, 1).and_then(|_| fail(string(a, 0)?)),
         // `helm template` has no cluster: lookup returns an empty map.
         "lookup" => arity(a, 4).map(|_| Value::empty_map()),
-        "toToml" => arity(a, 1).map(|_| Value::String(to_toml(&a[0]))),
+        "toToml" | "mustToToml" => arity(a, 1).map(|_| Value::String(to_toml(&a[0]))),
         "fromToml" => arity(a, 1).map(|_| Value::empty_map()),
         _ => return None,
     })

@@ -34,7 +34,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         _ => name.to_string(),
     };
     Some(match n.as_str() {
-        "list" => list(a.to_vec()),
+        "list" | "tuple" => list(a.to_vec()),
         "first" => arity(a, 1).and_then(|_| {
             Ok(as_list(&a[0], "find first")?
                 .first()

@@ -39,6 +39,8 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             let r = a.get(2).map(to_float64).unwrap_or(0.5);
             Value::Float(round(to_float64(&a[0]), to_int64(&a[1]), r))
         }),
+        "add1f" => arity(a, 1)
+            .map(|_| Value::Float(fold_dec(&[a[0].clone(), Value::Int(1)], |x, y| x + y))),
         "addf" => Ok(Value::Float(fold_dec(a, |x, y| x + y))),
         "subf" => arity_min(a, 1).map(|_| Value::Float(fold_dec(a, |x, y| x - y))),
         "mulf" => arity_min(a, 1).map(|_| Value::Float(fold_dec(a, |x, y| x * y))),

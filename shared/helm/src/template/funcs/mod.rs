@@ -11,6 +11,7 @@ mod dicts;
 mod encoding;
 mod helm;
 mod json;
+mod layout;
 mod lists;
 mod math;
 mod misc;
@@ -243,14 +244,11 @@ pub const NAMES: &[&str] = &[
     "fromJson",
     "mustFromJson",
     "fromJsonArray",
-    "mustFromJsonArray",
     "toYaml",
     "mustToYaml",
     "toYamlPretty",
     "fromYaml",
-    "mustFromYaml",
     "fromYamlArray",
-    "mustFromYamlArray",
     "toToml",
     "fromToml",
     // semver
@@ -290,6 +288,15 @@ pub const NAMES: &[&str] = &[
     "required",
     "fail",
     "lookup",
+    // sprig extras
+    "hello",
+    "trimall",
+    "tuple",
+    "sha512sum",
+    "randBytes",
+    "add1f",
+    "must_date_modify",
+    "mustToToml",
 ];
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ fn s(v: String) -> FuncResult {
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
     Some(match name {
         "trim" => arity(a, 1).and_then(|_| s(string(a, 0)?.trim().to_string())),
-        "trimAll" => arity(a, 2).and_then(|_| {
+        "hello" => Ok(Value::from("Hello!")),
+        "trimAll" | "trimall" => arity(a, 2).and_then(|_| {
             let cut: Vec<char> = string(a, 0)?.chars().collect();
             s(string(a, 1)?.trim_matches(|c| cut.contains(&c)).to_string())
         }),
