@@ -1,0 +1,70 @@
+//! What every reconciliation shares: clients, event publisher, metrics, artifact fetcher.
+
+use ferroflux_runtime::artifact::fetch::{ArtifactFetcher, DEFAULT_MAX_SIZE};
+use ferroflux_runtime::events::EventPublisher;
+use ferroflux_runtime::flags::ControllerFlags;
+use ferroflux_runtime::metrics::Metrics;
+use std::sync::Arc;
+
+/// Shared state of the Kustomization reconciler.
+pub struct Context {
+    /// Client with the controller's own rights.
+    pub client: kube::Client,
+    /// The configuration `client` was built from, used to build impersonating clients.
+    pub config: kube::Config,
+    /// Kubernetes Events and notification-controller events (absent in tests).
+    pub events: Option<EventPublisher>,
+    /// Reconcile metrics (absent in tests).
+    pub metrics: Option<Arc<Metrics>>,
+    /// Downloads and verifies source artifacts.
+    pub fetcher: ArtifactFetcher,
+    /// Server-side apply field manager (the binary name).
+    pub field_manager: String,
+    /// How often health checks poll.
+    pub poll_interval: std::time::Duration,
+}
+
+impl Context {
+    /// A context acting with `client`, built from `config`.
+    pub fn new(client: kube::Client, config: kube::Config) -> Self {
+        Context {
+            client,
+            config,
+            events: None,
+            metrics: None,
+            fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
+            field_manager: crate::CONTROLLER_NAME.to_string(),
+            poll_interval: std::time::Duration::from_secs(2),
+        }
+    }
+
+    /// Publishes events with `events`.
+    pub fn with_events(mut self, events: EventPublisher) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    /// Records metrics in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Polls health checks this often (tests use a short interval).
+    pub fn with_poll_interval(mut self, interval: std::time::Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+}
+
+/// The client configuration from `--kubeconfig`, else in-cluster or `$KUBECONFIG`.
+// TODO: becomes `ferroflux_runtime::controller::kube_config` (kube_client needs the same logic).
+pub async fn kube_config(flags: &ControllerFlags) -> anyhow::Result<kube::Config> {
+    Ok(match &flags.kubeconfig {
+        Some(path) => {
+            let kubeconfig = kube::config::Kubeconfig::read_from(path)?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await?
+        }
+        None => kube::Config::infer().await?,
+    })
+}

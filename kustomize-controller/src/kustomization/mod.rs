@@ -1,0 +1,185 @@
+//! The Kustomization reconciler: a short driver over the steps
+//! dependencies -> source -> build -> apply -> prune -> health, then one status write.
+//!
+//! Steps set only their own conditions (`Healthy`); `Ready`, `Reconciling` and `Stalled` are
+//! derived here by the runtime's summary from the first failure, if any.
+
+mod apply;
+mod build;
+mod context;
+mod dependencies;
+mod errors;
+mod finalize;
+mod health;
+mod notify;
+mod overlay;
+mod prune;
+mod schedule;
+mod source;
+pub mod substitute;
+
+pub use apply::{GROUP, NAME_LABEL, NAMESPACE_LABEL};
+pub use context::{Context, kube_config};
+pub use errors::Failure;
+
+use ferroflux_api::kustomize::v1::{Kustomization, KustomizationStatus};
+use ferroflux_api::meta as reasons;
+use ferroflux_runtime::conditions::{Outcome, StepError, summarize};
+use ferroflux_runtime::status::{apply_status, status_changed};
+use futures::StreamExt;
+use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
+use kube::runtime::watcher;
+use kube::{Api, ResourceExt};
+use std::sync::Arc;
+use std::time::Duration;
+
+use errors::SpecError;
+use schedule::Intervals;
+
+/// Failures of the driver itself (not of a step): these are retried with backoff.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    /// Writing `.status` failed.
+    #[error("failed to write status: {0}")]
+    WriteStatus(kube::Error),
+    /// Adding or removing the finalizer failed.
+    #[error("failed to update finalizers: {0}")]
+    Finalizer(kube::Error),
+    /// Garbage collection could not start.
+    #[error("garbage collection failed: {0}")]
+    GarbageCollect(String),
+}
+
+/// Runs the reconciler until the process is asked to stop. With `namespace`, only
+/// Kustomizations in that namespace are watched.
+pub async fn run(ctx: Arc<Context>, namespace: Option<String>, concurrency: u16) {
+    let api: Api<Kustomization> = match &namespace {
+        Some(ns) => Api::namespaced(ctx.client.clone(), ns),
+        None => Api::all(ctx.client.clone()),
+    };
+    let controller = Controller::new(api, watcher::Config::default())
+        .with_config(ControllerConfig::default().concurrency(concurrency));
+    let controller = notify::watch_sources(controller, &ctx.client, namespace.as_deref());
+    controller
+        .run(reconcile, error_policy, ctx)
+        .for_each(|result| async move {
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "reconcile loop");
+            }
+        })
+        .await;
+}
+
+/// Reconciles one Kustomization: the driver.
+pub async fn reconcile(
+    ks: Arc<Kustomization>,
+    ctx: Arc<Context>,
+) -> Result<Action, ReconcileError> {
+    let api: Api<Kustomization> =
+        Api::namespaced(ctx.client.clone(), &ks.namespace().unwrap_or_default());
+    if ks.metadata.deletion_timestamp.is_some() {
+        return finalize::finalize(&ks, &ctx, &api).await;
+    }
+    finalize::ensure_finalizer(&ks, &api).await?;
+    if ks.spec.suspend.unwrap_or(false) {
+        notify::record_metrics(&ks, &ctx, None, true);
+        return Ok(Action::await_change());
+    }
+    let started = std::time::Instant::now();
+    let mut status = ks.status.clone().unwrap_or_default();
+    if let Some(requested) = ks.annotations().get(reasons::RECONCILE_REQUEST_ANNOTATION) {
+        status.reconcile_request.last_handled_reconcile_at = Some(requested.clone());
+    }
+    let intervals = Intervals::of(&ks.spec);
+    let result = match &intervals {
+        Ok(intervals) => run_steps(&ks, &ctx, &mut status, intervals).await,
+        Err(e) => Err(Failure::Spec(e.clone())),
+    };
+    let outcome = match &result {
+        Ok(message) => Outcome::Succeeded {
+            reason: reasons::RECONCILIATION_SUCCEEDED_REASON.to_string(),
+            message: message.clone(),
+        },
+        Err(failure) => Outcome::from_error(failure),
+    };
+    let generation = ks.metadata.generation;
+    summarize(&mut status.conditions, &outcome, &[], generation);
+    status.observed_generation = generation;
+    if status_changed(ks.status.as_ref(), &status) {
+        apply_status(&api, &ks, &ctx.field_manager, &status)
+            .await
+            .map_err(ReconcileError::WriteStatus)?;
+        notify::publish_outcome(&ks, &ctx, &status, &outcome).await;
+    }
+    notify::record_metrics(&ks, &ctx, Some((&status, started.elapsed())), false);
+    let failure_kind = result.as_ref().err().map(StepError::kind);
+    Ok(match intervals {
+        Ok(i) => i.requeue(failure_kind),
+        Err(_) => Action::await_change(),
+    })
+}
+
+/// Runs the steps in order; the first failure ends the reconciliation.
+async fn run_steps(
+    ks: &Kustomization,
+    ctx: &Context,
+    status: &mut KustomizationStatus,
+    intervals: &Intervals,
+) -> Result<String, Failure> {
+    reject_unsupported_fields(ks)?;
+    dependencies::check_dependencies(ks, ctx).await?;
+    let artifact = source::fetch_source(ks, ctx).await?;
+    let revision = artifact.revision.clone();
+    status.last_attempted_revision = Some(revision.clone());
+    let objects = build::build_manifests(ks, ctx, artifact.dir.path()).await?;
+    drop(artifact);
+
+    let rm = apply::resource_manager(ks, ctx)?;
+    let applied = apply::apply_objects(ks, &rm, objects, intervals.timeout).await?;
+    if applied.changes.changes().next().is_some() {
+        notify::publish_changes(ks, ctx, &revision, &applied.changes).await;
+    }
+    let previous = apply::objects_of(status.inventory.as_ref());
+    status.inventory = Some(apply::inventory_of(&applied.objects));
+    if ks.spec.prune {
+        let stale = prune::stale_objects(&previous, &applied.objects);
+        if !stale.is_empty() {
+            match prune::prune_stale_objects(ks, &rm, &stale).await {
+                Ok(pruned) => notify::publish_changes(ks, ctx, &revision, &pruned).await,
+                Err(e) => {
+                    // Keep the stale objects in the inventory so the next attempt prunes them.
+                    let all: Vec<_> = applied.objects.iter().chain(&stale).cloned().collect();
+                    status.inventory = Some(apply::inventory_of(&all));
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+    health::check_health(
+        ks,
+        &rm,
+        &applied.objects,
+        intervals.timeout,
+        &mut status.conditions,
+    )
+    .await?;
+    status.last_applied_revision = Some(revision.clone());
+    Ok(format!("Applied revision: {revision}"))
+}
+
+/// Spec fields this controller does not implement stall the object with a message naming them.
+fn reject_unsupported_fields(ks: &Kustomization) -> Result<(), SpecError> {
+    if ks.spec.decryption.is_some() {
+        return Err(SpecError::UnsupportedDecryption);
+    }
+    if ks.spec.kube_config.is_some() {
+        return Err(SpecError::UnsupportedKubeConfig);
+    }
+    Ok(())
+}
+
+/// After a driver error (status write, finalizer): retry soon.
+pub fn error_policy(ks: Arc<Kustomization>, err: &ReconcileError, _ctx: Arc<Context>) -> Action {
+    tracing::warn!(name = %ks.name_any(), namespace = ?ks.namespace(), error = %err, "reconcile failed");
+    Action::requeue(Duration::from_secs(10))
+}

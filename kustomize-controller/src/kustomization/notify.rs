@@ -1,0 +1,135 @@
+//! What the reconciler tells the world: events, metrics, and the source watches that trigger a
+//! reconciliation when a source's artifact changes.
+
+use ferroflux_api::kustomize::v1::{Kustomization, KustomizationStatus};
+use ferroflux_runtime::conditions::Outcome;
+use ferroflux_runtime::events::Severity;
+use ferroflux_runtime::metrics::ObjectLabels;
+use ferroflux_runtime::ssa::ChangeSet;
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
+use kube::runtime::controller::Controller;
+use kube::runtime::reflector::ObjectRef;
+use kube::runtime::watcher;
+use kube::{Resource, ResourceExt};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::Context;
+use super::source::SOURCE_GROUP;
+
+/// Reconciles the Kustomizations referring to a GitRepository or OCIRepository when it changes.
+pub fn watch_sources(
+    controller: Controller<Kustomization>,
+    client: &kube::Client,
+    namespace: Option<&str>,
+) -> Controller<Kustomization> {
+    let mut controller = controller;
+    for (kind, plural) in [
+        ("GitRepository", "gitrepositories"),
+        ("OCIRepository", "ocirepositories"),
+    ] {
+        let gvk = GroupVersionKind::gvk(SOURCE_GROUP, "v1", kind);
+        let resource = ApiResource::from_gvk_with_plural(&gvk, plural);
+        let api: Api<DynamicObject> = match namespace {
+            Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
+            None => Api::all_with(client.clone(), &resource),
+        };
+        let store = controller.store();
+        controller =
+            controller.watches_with(api, resource, watcher::Config::default(), move |source| {
+                let (name, namespace) = (source.name_any(), source.namespace().unwrap_or_default());
+                store
+                    .state()
+                    .into_iter()
+                    .filter(|ks| {
+                        let r = &ks.spec.source_ref;
+                        let ks_ns = ks.namespace().unwrap_or_default();
+                        r.kind == kind
+                            && r.name == name
+                            && r.namespace.as_deref().unwrap_or(&ks_ns) == namespace
+                    })
+                    .map(|ks| ObjectRef::from_obj(&*ks))
+                    .collect::<Vec<_>>()
+            });
+    }
+    controller
+}
+
+fn revision_metadata(revision: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(format!("{}/revision", super::GROUP), revision.to_string())])
+}
+
+/// Publishes the objects an apply or prune changed, one `Kind/namespace/name action` per line.
+pub async fn publish_changes(
+    ks: &Kustomization,
+    ctx: &Context,
+    revision: &str,
+    changes: &ChangeSet,
+) {
+    let Some(events) = &ctx.events else { return };
+    let lines: Vec<String> = changes
+        .changes()
+        .map(|e| format!("{} {}", e.object, e.action))
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    let object = ks.object_ref(&());
+    let metadata = revision_metadata(revision);
+    events
+        .publish(
+            &object,
+            Severity::Info,
+            "Progressing",
+            &lines.join("\n"),
+            &metadata,
+        )
+        .await;
+}
+
+/// Publishes the reconciliation's outcome after the status changed.
+pub async fn publish_outcome(
+    ks: &Kustomization,
+    ctx: &Context,
+    status: &KustomizationStatus,
+    outcome: &Outcome,
+) {
+    let Some(events) = &ctx.events else { return };
+    let revision = status.last_attempted_revision.clone().unwrap_or_default();
+    let (severity, reason, message) = match outcome {
+        Outcome::Succeeded { reason, message } => (Severity::Info, reason, message),
+        Outcome::Failed {
+            reason, message, ..
+        } => (Severity::Error, reason, message),
+    };
+    let object = ks.object_ref(&());
+    events
+        .publish(
+            &object,
+            severity,
+            reason,
+            message,
+            &revision_metadata(&revision),
+        )
+        .await;
+}
+
+/// Records `gotk_reconcile_condition`, `gotk_reconcile_duration_seconds` and `gotk_suspend_status`.
+pub fn record_metrics(
+    ks: &Kustomization,
+    ctx: &Context,
+    result: Option<(&KustomizationStatus, Duration)>,
+    suspended: bool,
+) {
+    let Some(metrics) = &ctx.metrics else { return };
+    let labels = ObjectLabels {
+        kind: "Kustomization".to_string(),
+        name: ks.name_any(),
+        namespace: ks.namespace().unwrap_or_default(),
+    };
+    metrics.record_suspend(&labels, suspended);
+    if let Some((status, elapsed)) = result {
+        metrics.record_ready(&labels, &status.conditions, false);
+        metrics.observe_duration(&labels, elapsed.as_secs_f64());
+    }
+}
