@@ -43,6 +43,8 @@ fn derived_crds() -> Vec<CustomResourceDefinition> {
         source::Bucket::crd(),
         source::ExternalArtifact::crd(),
         kustomize::Kustomization::crd(),
+        crate::helm::v2::HelmRelease::crd(),
+        crate::source_extensions::v1beta1::ArtifactGenerator::crd(),
     ]
 }
 

@@ -8,6 +8,9 @@
 
 pub mod crds;
 pub mod duration;
+pub mod helm;
 pub mod kustomize;
 pub mod meta;
+pub mod schema;
 pub mod source;
+pub mod source_extensions;

@@ -38,34 +38,37 @@ pub fn round_trip<T: DeserializeOwned + Serialize>(input: &Value) -> Result<Valu
 /// Round-trips a Flux object through the type its apiVersion and kind name.
 /// `None` when the object is not a Flux kind.
 pub fn round_trip_flux_object(input: &Value) -> Option<Result<Value, String>> {
+    use ferroflux_api::helm::v2 as helm;
     use ferroflux_api::kustomize::v1 as kustomize;
     use ferroflux_api::source::v1 as source;
     let api_version = input.get("apiVersion")?.as_str()?;
     let kind = input.get("kind")?.as_str()?;
-    let result = match (api_version, kind) {
-        ("source.toolkit.fluxcd.io/v1", "GitRepository") => {
-            round_trip::<source::GitRepository>(input)
-        }
-        ("source.toolkit.fluxcd.io/v1", "OCIRepository") => {
-            round_trip::<source::OCIRepository>(input)
-        }
-        ("source.toolkit.fluxcd.io/v1", "HelmRepository") => {
-            round_trip::<source::HelmRepository>(input)
-        }
-        ("source.toolkit.fluxcd.io/v1", "HelmChart") => round_trip::<source::HelmChart>(input),
-        ("source.toolkit.fluxcd.io/v1", "Bucket") => round_trip::<source::Bucket>(input),
-        ("source.toolkit.fluxcd.io/v1", "ExternalArtifact") => {
-            round_trip::<source::ExternalArtifact>(input)
-        }
-        ("kustomize.toolkit.fluxcd.io/v1", "Kustomization") => {
-            round_trip::<kustomize::Kustomization>(input)
-        }
-        (group_version, _) if group_version.contains("fluxcd.io/") => {
-            Err(format!("no type for {group_version} {kind}"))
-        }
-        _ => return None,
-    };
-    Some(result)
+    macro_rules! dispatch {
+        ($($kind:ty),* $(,)?) => {
+            $(
+                if api_version == <$kind as kube::Resource>::api_version(&())
+                    && kind == <$kind as kube::Resource>::kind(&())
+                {
+                    return Some(round_trip::<$kind>(input));
+                }
+            )*
+        };
+    }
+    dispatch!(
+        source::GitRepository,
+        source::OCIRepository,
+        source::HelmRepository,
+        source::HelmChart,
+        source::Bucket,
+        source::ExternalArtifact,
+        kustomize::Kustomization,
+        helm::HelmRelease,
+        ferroflux_api::source_extensions::v1beta1::ArtifactGenerator,
+    );
+    if api_version.contains("fluxcd.io/") {
+        return Some(Err(format!("no type for {api_version} {kind}")));
+    }
+    None
 }
 
 /// A readable name for an object in failure messages.
