@@ -6,6 +6,7 @@
 
 pub mod args;
 mod builtins;
+mod certs;
 mod dates;
 mod dicts;
 mod encoding;
@@ -47,6 +48,7 @@ const FAMILIES: &[Family] = &[
     semver::call,
     dates::call,
     helm::call,
+    certs::call,
 ];
 
 /// Whether `name` is a known function (the parser rejects unknown ones like Go does).
@@ -297,6 +299,20 @@ pub const NAMES: &[&str] = &[
     "add1f",
     "must_date_modify",
     "mustToToml",
+    // keys, certificates, passwords
+    "genPrivateKey",
+    "genCA",
+    "genCAWithKey",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+    "buildCustomCert",
+    "htpasswd",
+    "bcrypt",
+    "derivePassword",
+    "encryptAES",
+    "decryptAES",
 ];
 
 #[cfg(test)]
