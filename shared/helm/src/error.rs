@@ -15,7 +15,7 @@ pub enum Error {
     LibraryChart,
     /// Chart.yaml names dependencies that are not under charts/.
     #[error(
-        "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {0}"
+        "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {0}"
     )]
     MissingDependencies(String),
     /// The values fail `values.schema.json`.

@@ -75,6 +75,34 @@ fn feature_chart() {
     ]);
 }
 
+/// A Helm 2 style chart: no apiVersion, dependencies in requirements.yaml.
+#[test]
+fn legacy_v1_chart() {
+    run_cases(&[
+        Case::local("legacy-v1"),
+        Case::local("legacy-v1").set("child.enabled=false"),
+        Case::local("legacy-v1").set("imported.mode=null,child.replicas=9"),
+    ]);
+}
+
+/// Packaged charts (`.tgz`) load like directories.
+#[test]
+fn packaged_charts() {
+    let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");
+    let features = parity::package(&local.join("features"), "features");
+    let podinfo = parity::package(&parity::fixtures().join(PODINFO), "podinfo");
+    run_cases(&[
+        Case::path(&features).include_crds(),
+        Case::path(&podinfo).values("podinfo-all-features.yaml"),
+    ]);
+}
+
+/// Charts Helm refuses to load are refused with the same message.
+#[test]
+fn refused_charts() {
+    run_cases(&[Case::local("bad-chart-yaml"), Case::local("missing-dep")]);
+}
+
 #[test]
 fn bitnami_nginx() {
     let chart = "charts/bitnami-nginx";

@@ -124,7 +124,7 @@ pub fn sort_manifests(
             continue;
         }
         for doc in split_documents(&content) {
-            let head = crate::yaml::from_str(&doc).map_err(|e| SortError {
+            let head = parse_head(&doc).map_err(|e| SortError {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
@@ -187,6 +187,34 @@ pub fn sort_manifests(
     manifests.sort_by(|a, b| kind_order(&a.kind, &b.kind));
     hooks.sort_by(|a, b| kind_order(&a.manifest.kind, &b.manifest.kind));
     Ok((hooks, manifests))
+}
+
+/// Decodes a document for its head (kind, metadata). go-yaml accepts some documents a strict
+/// YAML parser refuses (e.g. a multi-line quoted scalar at column 0 deep in a body); then only
+/// the `apiVersion`, `kind` and `metadata` blocks are decoded, as long as they exist.
+fn parse_head(doc: &str) -> Result<Json, crate::yaml::YamlError> {
+    let error = match crate::yaml::from_str(doc) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let mut head = String::new();
+    let mut keep = false;
+    for line in doc.lines() {
+        let top_level = !line.starts_with([' ', '\t', '#', '-']) && !line.trim().is_empty();
+        if top_level {
+            keep = ["apiVersion:", "kind:", "metadata:"]
+                .iter()
+                .any(|k| line.starts_with(k));
+        }
+        if keep {
+            head.push_str(line);
+            head.push('\n');
+        }
+    }
+    match crate::yaml::from_str(&head) {
+        Ok(v @ Json::Object(_)) if !head.is_empty() => Ok(v),
+        _ => Err(error),
+    }
 }
 
 /// Helm's `lessByKind` as an ordering (the sort is stable, so equal kinds keep file order).

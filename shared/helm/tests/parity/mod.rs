@@ -39,6 +39,30 @@ pub fn helm_binary() -> PathBuf {
     .clone()
 }
 
+/// Packages a chart directory as `helm package` lays it out (`<name>/...` in a `.tgz`).
+pub fn package(chart_dir: &Path, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ferroflux-helm-parity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let archive = dir.join(format!("{name}.tgz"));
+    let base = chart_dir
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let status = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(chart_dir.parent().expect("parent"))
+        .arg("--transform")
+        .arg(format!("s,^{base},{name},"))
+        .arg(&base)
+        .status()
+        .expect("run tar");
+    assert!(status.success(), "tar failed");
+    archive
+}
+
 /// Writes the `spec.values` of a HelmRelease fixture to a temporary values file.
 pub fn helmrelease_values(fixture: &str) -> PathBuf {
     let text = std::fs::read_to_string(fixtures().join(fixture)).expect("read HelmRelease");
@@ -82,6 +106,13 @@ impl Case {
             .join(chart);
         Case {
             chart: dir,
+            ..Default::default()
+        }
+    }
+    /// A chart at any path (e.g. a packaged `.tgz`).
+    pub fn path(chart: &Path) -> Case {
+        Case {
+            chart: chart.to_path_buf(),
             ..Default::default()
         }
     }
