@@ -1,5 +1,6 @@
 use clap::Parser;
-use ferroflux_runtime::flags::ControllerFlags;
+use ferroflux_runtime::controller::{Runtime, init_logging};
+use ferroflux_runtime::flags::{ControllerFlags, StorageFlags};
 
 /// Ferroflux source-controller: a drop-in replacement for Flux's source-controller.
 #[derive(Parser, Debug)]
@@ -7,9 +8,18 @@ use ferroflux_runtime::flags::ControllerFlags;
 struct Args {
     #[command(flatten)]
     controller: ControllerFlags,
+    #[command(flatten)]
+    storage: StorageFlags,
 }
 
-fn main() -> anyhow::Result<()> {
-    let Args { controller: _ } = Args::parse();
-    anyhow::bail!("source-controller: reconcilers are not implemented yet")
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let Args {
+        controller,
+        storage,
+    } = Args::parse();
+    init_logging(&controller.log_level);
+    let rt = Runtime::start(source_controller::CONTROLLER_NAME, controller).await?;
+    source_controller::run(rt, storage).await?;
+    Ok(())
 }

@@ -29,6 +29,10 @@ pub struct ControllerFlags {
     #[arg(long, default_value_t = false)]
     pub enable_leader_election: bool,
 
+    /// Only reconcile objects matching this label selector (empty: all objects).
+    #[arg(long, default_value = "")]
+    pub watch_label_selector: String,
+
     /// Log level: trace, debug, info, warn or error.
     #[arg(long, default_value = "info")]
     pub log_level: String,
