@@ -53,8 +53,9 @@ pub fn parse_number(text: &str) -> Option<Number> {
     if let Some(i) = int {
         return Some(Number::Int(if neg { -i } else { i }));
     }
-    if lower.starts_with("0x") {
-        return None;
+    if let Some(h) = lower.strip_prefix("0x") {
+        let f = hex_float(h)?;
+        return Some(Number::Float(if neg { -f } else { f }));
     }
     let f: f64 = lower.parse().ok()?;
     Some(Number::Float(if neg { -f } else { f }))
@@ -76,4 +77,21 @@ pub fn bad_number_prefix(text: &str) -> &str {
         }
     }
     text
+}
+
+/// A hex float body after `0x`: `1p60`, `1.8p-2` (mantissa in hex, binary exponent required).
+fn hex_float(h: &str) -> Option<f64> {
+    let (mant, exp) = h.split_once('p')?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = 0f64;
+    for c in int.chars() {
+        v = v * 16.0 + c.to_digit(16)? as f64;
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in frac.chars() {
+        v += c.to_digit(16)? as f64 * scale;
+        scale /= 16.0;
+    }
+    Some(v * 2f64.powi(exp))
 }
