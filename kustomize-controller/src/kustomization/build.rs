@@ -27,13 +27,13 @@ pub enum BuildError {
     PathNotFound(String),
     /// Generating a kustomization for a plain directory failed.
     #[error("failed to generate kustomization.yaml: {0}")]
-    GenerateKustomization(ferroflux_kustomize::Error),
+    GenerateKustomization(String),
     /// Writing the spec's settings into the kustomization file failed.
     #[error("failed to apply spec overlay: {0}")]
     WriteOverlay(#[from] OverlayError),
     /// kustomize refused the input (invalid YAML, missing file, bad patch, ...).
     #[error("kustomize build failed: {0}")]
-    Kustomize(ferroflux_kustomize::Error),
+    Kustomize(String),
     /// A `substituteFrom` object could not be read, or is missing and not optional.
     #[error("substitute from '{kind}/{name}' error: {reason}")]
     LoadVariables {
@@ -73,13 +73,17 @@ pub async fn build_manifests(
         return Err(BuildError::PathNotFound(path));
     }
     let spec = ks.spec.clone();
+    // Messages name files relative to the artifact: the temporary directory changes every time
+    // and would make the status differ on each attempt.
+    let prefix = format!("{}/", root.display());
+    let relative = move |e: ferroflux_kustomize::Error| e.to_string().replace(&prefix, "");
     let objects = tokio::task::spawn_blocking(move || -> Result<Vec<Value>, BuildError> {
         ferroflux_kustomize::generate_kustomization(&dir)
-            .map_err(BuildError::GenerateKustomization)?;
+            .map_err(|e| BuildError::GenerateKustomization(relative(e)))?;
         if overlay::needs_overlay(&spec) {
             overlay::write_overlay(&dir, &spec)?;
         }
-        ferroflux_kustomize::build(&dir).map_err(BuildError::Kustomize)
+        ferroflux_kustomize::build(&dir).map_err(|e| BuildError::Kustomize(relative(e)))
     })
     .await
     .map_err(|e| BuildError::Task(e.to_string()))??;

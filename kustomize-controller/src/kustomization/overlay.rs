@@ -48,8 +48,10 @@ pub fn write_overlay(dir: &Path, spec: &KustomizationSpec) -> Result<(), Overlay
         .map(|f| dir.join(f))
         .find(|p| p.is_file())
         .unwrap_or_else(|| dir.join(KUSTOMIZATION_FILES[0]));
+    // Errors name the file only: the directory is a temporary one.
+    let name = PathBuf::from(path.file_name().unwrap_or_default());
     let io = |source| OverlayError::Io {
-        path: path.clone(),
+        path: name.clone(),
         source,
     };
     let text = std::fs::read_to_string(&path).map_err(io)?;
@@ -57,7 +59,7 @@ pub fn write_overlay(dir: &Path, spec: &KustomizationSpec) -> Result<(), Overlay
         json!({})
     } else {
         serde_saphyr::from_str(&text).map_err(|e| OverlayError::Parse {
-            path: path.clone(),
+            path: name.clone(),
             reason: e.to_string(),
         })?
     };

@@ -1,0 +1,222 @@
+//! Test fixtures: CRDs, an artifact HTTP server standing in for source-controller, a
+//! GitRepository whose status points at it, and a kustomize-controller watching one namespace.
+
+#![allow(dead_code)]
+
+use ferroflux_e2e::{ensure_cluster, eventually, workspace_root};
+use ferroflux_runtime::artifact::archive::{KeepAll, write_archive};
+use ferroflux_runtime::artifact::digest::sha256_of;
+use ferroflux_runtime::ssa::{ApplyOptions, Owner, ResourceManager};
+use kube::Client;
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
+use kustomize_controller::Context;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::OnceCell;
+
+/// Installs the Kustomization and source CRDs (once per test process).
+pub async fn install_crds(client: &Client) {
+    static DONE: OnceCell<()> = OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let owner = Owner {
+            field_manager: "ferroflux-tests".into(),
+            group: "test".into(),
+        };
+        let rm = ResourceManager::new(client.clone(), owner);
+        let dir = workspace_root().join("config/crd/bases");
+        let mut crds = Vec::new();
+        for file in [
+            "kustomize.toolkit.fluxcd.io_kustomizations.yaml",
+            "source.toolkit.fluxcd.io_gitrepositories.yaml",
+            "source.toolkit.fluxcd.io_ocirepositories.yaml",
+        ] {
+            let text = std::fs::read_to_string(dir.join(file)).expect("CRD file");
+            let doc: Value = serde_saphyr::from_str(&text).expect("CRD YAML");
+            crds.push(doc);
+        }
+        rm.apply_all_staged(&crds, &ApplyOptions::default())
+            .await
+            .expect("install CRDs");
+    })
+    .await;
+}
+
+/// Serves tarballs over HTTP on 127.0.0.1, as source-controller's storage does.
+pub struct ArtifactServer {
+    root: tempfile::TempDir,
+    base_url: String,
+    counter: std::sync::atomic::AtomicU32,
+}
+
+/// A published artifact: what goes into `status.artifact`.
+pub struct Artifact {
+    pub url: String,
+    pub digest: String,
+    pub revision: String,
+    pub path: String,
+}
+
+impl ArtifactServer {
+    pub async fn start() -> ArtifactServer {
+        let root = tempfile::tempdir().unwrap();
+        let router = ferroflux_runtime::artifact::server::file_server(root.path().to_path_buf());
+        let addr = ferroflux_runtime::admin::spawn_server("127.0.0.1:0", router)
+            .await
+            .unwrap();
+        ArtifactServer {
+            root,
+            base_url: format!("http://{addr}"),
+            counter: Default::default(),
+        }
+    }
+
+    /// Packs `files` (path, content) into a new tarball and returns its artifact.
+    pub fn publish(&self, files: &[(&str, &str)]) -> Artifact {
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let src = tempfile::tempdir().unwrap();
+        for (path, content) in files {
+            let p: PathBuf = src.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        let bytes = write_archive(src.path(), &KeepAll, Vec::new()).unwrap();
+        let digest = sha256_of(&bytes);
+        let path = format!("gitrepository/test/repo/{n}.tar.gz");
+        let local = self.root.path().join(&path);
+        std::fs::create_dir_all(local.parent().unwrap()).unwrap();
+        std::fs::write(&local, &bytes).unwrap();
+        let hex = digest.trim_start_matches("sha256:");
+        let revision = format!("main@sha1:{:0<40}", &hex[..40.min(hex.len())]);
+        Artifact {
+            url: format!("{}/{path}", self.base_url),
+            digest,
+            revision,
+            path,
+        }
+    }
+}
+
+fn git_repository_api(client: &Client, ns: &str) -> Api<DynamicObject> {
+    let gvk = GroupVersionKind::gvk("source.toolkit.fluxcd.io", "v1", "GitRepository");
+    let resource = ApiResource::from_gvk_with_plural(&gvk, "gitrepositories");
+    Api::namespaced_with(client.clone(), ns, &resource)
+}
+
+/// Creates (or updates) a GitRepository whose status points at `artifact`.
+pub async fn set_git_repository(client: &Client, ns: &str, name: &str, artifact: &Artifact) {
+    let api = git_repository_api(client, ns);
+    let obj = json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+        "metadata": {"name": name, "namespace": ns},
+        "spec": {"url": "https://example.invalid/repo.git", "interval": "10m"}});
+    let params = PatchParams::apply("ferroflux-tests").force();
+    api.patch(name, &params, &Patch::Apply(&obj))
+        .await
+        .expect("apply GitRepository");
+    let status = json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+        "metadata": {"name": name, "namespace": ns},
+        "status": {"artifact": {"path": artifact.path, "url": artifact.url,
+            "revision": artifact.revision, "digest": artifact.digest,
+            "lastUpdateTime": "2026-01-01T00:00:00Z"}}});
+    api.patch_status(name, &params, &Patch::Apply(&status))
+        .await
+        .expect("GitRepository status");
+}
+
+/// Starts a kustomize-controller watching only `ns`, in this test's runtime.
+pub async fn start_controller(ns: &str) {
+    let env = ensure_cluster();
+    let client = env.client().await;
+    let ctx = Context::new(client, env.kube_config().await)
+        .with_poll_interval(Duration::from_millis(500));
+    tokio::spawn(kustomize_controller::run(
+        Arc::new(ctx),
+        Some(ns.to_string()),
+        2,
+    ));
+}
+
+/// Creates a Kustomization with the given spec (sourceRef and interval defaulted).
+pub async fn apply_kustomization(client: &Client, ns: &str, name: &str, spec: Value) {
+    let mut full = json!({"interval": "1m", "prune": true,
+        "sourceRef": {"kind": "GitRepository", "name": "repo"}});
+    for (k, v) in spec.as_object().unwrap() {
+        full[k] = v.clone();
+    }
+    let obj = json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+        "metadata": {"name": name, "namespace": ns}, "spec": full});
+    let api = kustomization_api(client, ns);
+    let params = PatchParams::apply("ferroflux-tests").force();
+    api.patch(name, &params, &Patch::Apply(&obj))
+        .await
+        .expect("apply Kustomization");
+}
+
+pub fn kustomization_api(client: &Client, ns: &str) -> Api<DynamicObject> {
+    let gvk = GroupVersionKind::gvk("kustomize.toolkit.fluxcd.io", "v1", "Kustomization");
+    let resource = ApiResource::from_gvk_with_plural(&gvk, "kustomizations");
+    Api::namespaced_with(client.clone(), ns, &resource)
+}
+
+/// The Ready condition of a Kustomization: (status, reason, message).
+pub async fn ready_of(client: &Client, ns: &str, name: &str) -> Option<(String, String, String)> {
+    let ks = kustomization_api(client, ns)
+        .get_opt(name)
+        .await
+        .ok()
+        .flatten()?;
+    let conditions = ks.data.pointer("/status/conditions")?.as_array()?.clone();
+    let ready = conditions.iter().find(|c| c["type"] == "Ready")?;
+    let s = |k: &str| ready[k].as_str().unwrap_or_default().to_string();
+    Some((s("status"), s("reason"), s("message")))
+}
+
+/// Waits until Ready matches `status` and its message contains `fragment`; returns the message.
+pub async fn wait_ready(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    status: &str,
+    fragment: &str,
+) -> String {
+    let what = format!("Kustomization {ns}/{name} Ready={status} with '{fragment}'");
+    eventually(&what, Duration::from_secs(60), || async {
+        let (s, _, message) = ready_of(client, ns, name).await?;
+        (s == status && message.contains(fragment)).then_some(message)
+    })
+    .await
+}
+
+/// A field of the Kustomization's status.
+pub async fn status_field(client: &Client, ns: &str, name: &str, pointer: &str) -> Value {
+    let ks = kustomization_api(client, ns).get(name).await.unwrap();
+    ks.data
+        .pointer(&format!("/status{pointer}"))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+pub fn config_map_yaml(name: &str, value: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  key: \"{value}\"\n"
+    )
+}
+
+/// Waits until Ready has `status` and `reason`; returns the message.
+pub async fn wait_reason(
+    client: &Client,
+    ns: &str,
+    name: &str,
+    status: &str,
+    reason: &str,
+) -> String {
+    let what = format!("Kustomization {ns}/{name} Ready={status} reason {reason}");
+    eventually(&what, Duration::from_secs(60), || async {
+        let (s, r, message) = ready_of(client, ns, name).await?;
+        (s == status && r == reason).then_some(message)
+    })
+    .await
+}
