@@ -342,8 +342,14 @@ impl State<'_> {
         let n = names.len();
         for (i, name) in names.iter().enumerate() {
             let last = i + 1 == n;
-            // Go treats an invalid (absent) dot as yielding nothing; a nil interface value errors.
-            if from_dot && i == 0 && matches!(recv, Value::Nil) {
+            // A chain that starts from nothing (nil dot, variable or `(pipeline)`: Go's pipelines
+            // turn a nil interface into an invalid value) yields nothing: `($x.a).b` is the
+            // safe-navigation idiom. Only a nil reached inside the chain is an error.
+            if i == 0 && matches!(recv, Value::Nil) {
+                if self.set.options.strict {
+                    return Err(self.error(format!("nil data; no entry for key {name:?}")));
+                }
+                let _ = from_dot;
                 return Ok(Value::Nil);
             }
             recv = if last {
