@@ -2,9 +2,8 @@
 //! `genSelfSignedCert`, `genSignedCert` (and `WithKey` variants), `buildCustomCert`,
 //! `htpasswd`, `bcrypt`.
 //!
-//! Certificates are real X.509 (rcgen) but their generated keys are ECDSA P-256 in PKCS#8
-//! (`PRIVATE KEY`), where sprig makes RSA-2048 (`RSA PRIVATE KEY`): RSA generation is too slow
-//! without optimizations. `genPrivateKey "rsa"` does make RSA (4096 bits, like sprig).
+//! Like sprig, generated certificate keys are RSA-2048 (PKCS#1 `RSA PRIVATE KEY`) and
+//! `genPrivateKey "rsa"` is RSA-4096. Key generation is slow in unoptimized (debug) builds.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -166,15 +165,26 @@ fn params(cn: &str, days: i64) -> CertificateParams {
     p
 }
 
-fn new_key(given: Option<String>) -> Result<KeyPair, super::FuncError> {
-    match given {
-        Some(text) => key_from_pem(&text),
-        None => KeyPair::generate().or_else(|e| fail(format!("error generating key: {e}"))),
+fn new_key(given: Option<String>) -> Result<(KeyPair, String), super::FuncError> {
+    if let Some(text) = given {
+        let key = key_from_pem(&text)?;
+        return Ok((key, text));
     }
+    let rsa_key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
+        .or_else(|e| fail(format!("error generating RSA private key: {e}")))?;
+    let pkcs8 = rsa_key
+        .to_pkcs8_der()
+        .or_else(|e| fail(format!("error encoding key: {e}")))?;
+    let pkcs1 = rsa_key
+        .to_pkcs1_der()
+        .or_else(|e| fail(format!("error encoding key: {e}")))?;
+    let key =
+        KeyPair::try_from(pkcs8.as_bytes()).or_else(|e| fail(format!("error loading key: {e}")))?;
+    Ok((key, pem("RSA PRIVATE KEY", pkcs1.as_bytes())))
 }
 
 fn ca(cn: &str, days: i64, key: Option<String>) -> FuncResult {
-    let key = new_key(key)?;
+    let (key, key_pem) = new_key(key)?;
     let mut p = params(cn, days);
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     p.key_usages = vec![
@@ -185,7 +195,7 @@ fn ca(cn: &str, days: i64, key: Option<String>) -> FuncResult {
     let cert = p
         .self_signed(&key)
         .or_else(|e| fail(format!("error creating certificate: {e}")))?;
-    Ok(certificate(cert.pem(), key.serialize_pem()))
+    Ok(certificate(cert.pem(), key_pem))
 }
 
 fn san_list(v: &Value, ip: bool) -> Result<Vec<SanType>, super::FuncError> {
@@ -214,10 +224,10 @@ fn san_list(v: &Value, ip: bool) -> Result<Vec<SanType>, super::FuncError> {
 
 /// `genSelfSignedCert`/`genSignedCert` (`cn, ips, dnsNames, days[, ca][, key]`).
 fn leaf(a: &[Value], ca: Option<&Value>, key: Option<String>) -> FuncResult {
-    let key = new_key(key)?;
     let mut p = params(&string(a, 0)?, int(a, 3)?);
     p.subject_alt_names = san_list(&a[1], true)?;
     p.subject_alt_names.extend(san_list(&a[2], false)?);
+    let (key, key_pem) = new_key(key)?;
     p.key_usages = vec![
         KeyUsagePurpose::KeyEncipherment,
         KeyUsagePurpose::DigitalSignature,
@@ -238,5 +248,5 @@ fn leaf(a: &[Value], ca: Option<&Value>, key: Option<String>) -> FuncResult {
         }
     }
     .or_else(|e| fail(format!("error creating certificate: {e}")))?;
-    Ok(certificate(cert.pem(), key.serialize_pem()))
+    Ok(certificate(cert.pem(), key_pem))
 }
