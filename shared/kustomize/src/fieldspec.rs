@@ -42,14 +42,12 @@ impl FieldSpec {
         if !self.kind.is_empty() && self.kind != res.kind() {
             return false;
         }
-        let id = res.id();
-        if !self.group.is_empty() && self.group != id.group {
-            return false;
+        if self.group.is_empty() && self.version.is_empty() {
+            return true;
         }
-        if !self.version.is_empty() && self.version != id.version {
-            return false;
-        }
-        true
+        let (group, version) = res.group_version();
+        (self.group.is_empty() || self.group == group)
+            && (self.version.is_empty() || self.version == version)
     }
 
     /// The path split into keys.

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::fieldspec::visit;
 use crate::resource::{Id, Resource, is_namespaced_kind};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// What the referrers need to know about a possible referral.
@@ -14,9 +15,15 @@ struct Candidate {
     current: Id,
 }
 
+/// Every object as a possible referral, indexed by each name it ever had.
+struct Candidates {
+    list: Vec<Candidate>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
 /// Rewrite every name reference in the objects.
 pub fn fix_references(resources: &mut [Resource], root: &Path) -> Result<(), Error> {
-    let candidates: Vec<Candidate> = resources
+    let list: Vec<Candidate> = resources
         .iter()
         .map(|r| Candidate {
             ids: r.all_ids(),
@@ -24,9 +31,19 @@ pub fn fix_references(resources: &mut [Resource], root: &Path) -> Result<(), Err
         })
         .collect();
     // Nothing was renamed: nothing to do.
-    if candidates.iter().all(|c| c.ids.len() == 1) {
+    if list.iter().all(|c| c.ids.len() == 1) {
         return Ok(());
     }
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in list.iter().enumerate() {
+        for id in &c.ids {
+            let slot = by_name.entry(id.name.clone()).or_default();
+            if slot.last() != Some(&i) {
+                slot.push(i);
+            }
+        }
+    }
+    let candidates = Candidates { list, by_name };
     for res in resources.iter_mut() {
         let referrer = res.id();
         for nr in name_references() {
@@ -64,7 +81,7 @@ fn rewrite_node(
     node: &mut Value,
     nr: &NameReference,
     referrer: &Id,
-    cands: &[Candidate],
+    cands: &Candidates,
     subjects: bool,
 ) -> Result<(), String> {
     match node {
@@ -99,7 +116,7 @@ fn rewrite_map(
     node: &mut Value,
     nr: &NameReference,
     referrer: &Id,
-    cands: &[Candidate],
+    cands: &Candidates,
     subject: bool,
 ) -> Result<(), String> {
     let Some(name) = node.get("name").and_then(Value::as_str).map(str::to_string) else {
@@ -127,11 +144,15 @@ fn select<'a>(
     ref_ns: Option<&str>,
     nr: &NameReference,
     referrer: &Id,
-    cands: &'a [Candidate],
+    cands: &'a Candidates,
 ) -> Result<Option<&'a Candidate>, String> {
     let referrer_cluster_scoped = !is_namespaced_kind(&referrer.kind);
-    let found: Vec<&Candidate> = cands
+    let Some(indexes) = cands.by_name.get(old_name) else {
+        return Ok(None);
+    };
+    let found: Vec<&Candidate> = indexes
         .iter()
+        .map(|i| &cands.list[*i])
         .filter(|c| {
             c.ids.iter().any(|id| {
                 id.name == old_name

@@ -186,6 +186,26 @@ impl Resource {
         self.str_at(&["metadata", "namespace"])
     }
 
+    /// The API group and version.
+    pub fn group_version(&self) -> (&str, &str) {
+        split_api_version(self.str_at(&["apiVersion"]))
+    }
+
+    /// A key identifying the object for duplicate checks (namespace "" and "default" equal).
+    pub fn identity_key(&self) -> (String, String, String, String) {
+        let ns = match self.namespace() {
+            "" => "default",
+            ns => ns,
+        };
+        let api = self.str_at(&["apiVersion"]);
+        (
+            api.to_string(),
+            self.kind().to_string(),
+            ns.to_string(),
+            self.name().to_string(),
+        )
+    }
+
     /// The API group.
     pub fn group(&self) -> &str {
         split_api_version(self.str_at(&["apiVersion"])).0

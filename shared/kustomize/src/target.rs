@@ -128,12 +128,13 @@ fn push_object(path: &Path, doc: Value, out: &mut Vec<Resource>) -> Result<(), E
 }
 
 fn append(kpath: &Path, resources: &mut Vec<Resource>, new: Vec<Resource>) -> Result<(), Error> {
+    let mut seen: std::collections::HashSet<_> =
+        resources.iter().map(Resource::identity_key).collect();
     for r in new {
-        let id = r.id();
-        if resources.iter().any(|x| x.id().same_object(&id)) {
+        if !seen.insert(r.identity_key()) {
             return Err(Error::DuplicateResource {
                 kustomization: kpath.to_path_buf(),
-                id: id.to_string(),
+                id: r.id().to_string(),
             });
         }
         resources.push(r);

@@ -209,3 +209,14 @@ fn flux_generated_kustomizations_match_kustomize() {
     }
     run_all(&dirs);
 }
+
+#[path = "support/large_overlay.rs"]
+mod large_overlay;
+
+/// 240 applications, ~2,170 objects, three layers with patches, a component and replacements.
+#[test]
+fn large_generated_overlay_matches_kustomize() {
+    let tmp = tempfile::tempdir().unwrap();
+    let overlay = large_overlay::write_large_overlay(tmp.path(), 240);
+    run_all(&[overlay]);
+}
