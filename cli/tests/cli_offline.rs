@@ -1,0 +1,148 @@
+//! Commands that need no cluster: install --export, flag validation, completion, help, and the
+//! error for an unreachable API server.
+
+mod common;
+
+use common::ferroflux_raw;
+
+#[tokio::test]
+async fn export_source_controller_only() {
+    let run = ferroflux_raw(&["install", "--export", "--components", "source-controller"])
+        .await
+        .expect_ok();
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_str_multiple(&run.stdout).unwrap();
+    let kinds: Vec<String> = docs
+        .iter()
+        .filter(|d| d.is_object())
+        .map(|d| {
+            format!(
+                "{}/{}",
+                d["kind"].as_str().unwrap(),
+                d["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        kinds.contains(&"Namespace/flux-system".to_string()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"Deployment/source-controller".to_string()),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&"Service/source-controller".to_string()),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| k.starts_with("Deployment/"))
+            .count(),
+        1,
+        "{kinds:?}"
+    );
+    for doc in docs
+        .iter()
+        .filter(|d| d["kind"] == "CustomResourceDefinition")
+    {
+        assert_eq!(doc["spec"]["group"], "source.toolkit.fluxcd.io", "{doc}");
+    }
+    assert!(
+        !run.stdout.contains("kustomize-controller"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test]
+async fn export_follows_namespace() {
+    let run = ferroflux_raw(&["install", "--export", "-n", "gitops"])
+        .await
+        .expect_ok();
+    assert!(!run.stdout.contains("flux-system"), "{}", run.stdout);
+    for component in [
+        "source-controller",
+        "kustomize-controller",
+        "helm-controller",
+        "notification-controller",
+        "image-automation-controller",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("name: {component}\n")),
+            "{component} missing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_component_lists_valid_ones() {
+    let run = ferroflux_raw(&[
+        "install",
+        "--export",
+        "--components",
+        "source-controller,foo",
+    ])
+    .await;
+    run.expect_err("unknown component \"foo\"")
+        .expect_err("valid components are: source-controller");
+}
+
+#[tokio::test]
+async fn completion_scripts_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = ferroflux_raw(&["completion", shell]).await.expect_ok();
+        assert!(run.stdout.contains("ferroflux"), "{shell}");
+    }
+}
+
+#[tokio::test]
+async fn help_shows_examples() {
+    let run = ferroflux_raw(&["reconcile", "--help"]).await.expect_ok();
+    assert!(
+        run.stdout
+            .contains("ferroflux reconcile ks apps --with-source"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("--kubeconfig"), "{}", run.stdout);
+}
+
+#[tokio::test]
+async fn unknown_kind_is_explained() {
+    let run = ferroflux_raw(&["suspend", "deployment", "web"]).await;
+    run.expect_err("use `<kind> <name>` with kind one of");
+}
+
+#[tokio::test]
+async fn unreachable_cluster_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 1 on localhost: nothing listens there.
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n\
+         contexts:\n- name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n\
+         users:\n- name: u\n  user:\n    token: t\n",
+    )
+    .unwrap();
+    let path = kubeconfig.to_str().unwrap();
+    for args in [
+        vec!["get", "ks"],
+        vec!["check", "--pre"],
+        vec!["reconcile", "ks", "x"],
+    ] {
+        let mut all = vec!["--kubeconfig", path];
+        all.extend(args);
+        let run = ferroflux_raw(&all).await;
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        run.expect_err("cannot reach the Kubernetes API server at https://127.0.0.1:1")
+            .expect_err("--kubeconfig");
+    }
+}
+
+#[tokio::test]
+async fn missing_kubeconfig_file_is_a_clear_error() {
+    let run = ferroflux_raw(&["--kubeconfig", "/nonexistent/kubeconfig", "get", "ks"]).await;
+    run.expect_err("cannot read kubeconfig /nonexistent/kubeconfig");
+}
