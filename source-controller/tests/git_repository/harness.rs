@@ -58,6 +58,8 @@ pub fn harness() -> &'static Harness {
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().unwrap();
             rt.block_on(async move {
+                let mut flags = flags;
+                flags.events_addr = start_event_receiver().await;
                 let runtime = Runtime::start("source-controller", flags).await.unwrap();
                 install_crd(runtime.client.clone()).await;
                 tx.send(()).unwrap();
@@ -73,6 +75,26 @@ pub fn harness() -> &'static Harness {
             label_value,
         }
     })
+}
+
+/// Events POSTed to `--events-addr`, as notification-controller would receive them.
+pub static RECEIVED_EVENTS: std::sync::Mutex<Vec<serde_json::Value>> =
+    std::sync::Mutex::new(Vec::new());
+
+async fn start_event_receiver() -> String {
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(
+            |axum::Json(event): axum::Json<serde_json::Value>| async move {
+                RECEIVED_EVENTS.lock().unwrap().push(event);
+                axum::http::StatusCode::ACCEPTED
+            },
+        ),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/")
 }
 
 async fn install_crd(client: kube::Client) {

@@ -3,6 +3,7 @@
 
 mod bad_inputs;
 mod content;
+mod events_and_bearer;
 mod harness;
 mod refs;
 mod updates;
