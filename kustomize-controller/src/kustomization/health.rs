@@ -10,16 +10,17 @@ use ferroflux_api::meta::{Condition, NamespacedObjectKindReference};
 use ferroflux_runtime::conditions::{self, ErrorKind, StepError};
 use ferroflux_runtime::ssa::{self, ObjectRef, ResourceManager, WaitOptions};
 use kube::ResourceExt;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What failed while checking health.
 #[derive(Debug, thiserror::Error)]
 pub enum HealthError {
     /// Objects did not become healthy in time, or failed.
-    #[error("health check failed after {elapsed:.2?}: {source}")]
+    #[error("health check failed after {timeout:?}: {source}")]
     HealthCheckFailed {
-        /// How long the check ran.
-        elapsed: Duration,
+        /// The timeout the check ran with (not the measured time: the message must not change
+        /// between identical failures, or every attempt would rewrite the status).
+        timeout: Duration,
         /// Which objects, with their status.
         source: ssa::Error,
     },
@@ -100,30 +101,26 @@ pub async fn check_health(
         conditions::remove(conditions, reasons::HEALTHY_CONDITION);
         return Ok(());
     }
-    let started = Instant::now();
     let opts = WaitOptions {
         timeout,
         fail_fast: false,
     };
     match rm.wait_for_set(&targets, &opts).await {
         Ok(()) => {
-            let message = format!("Health check passed in {:.2?}", started.elapsed());
+            let message = "Health check passed";
             let healthy = reasons::HEALTHY_CONDITION;
             conditions::set(
                 conditions,
                 healthy,
                 true,
                 reasons::SUCCEEDED_REASON,
-                &message,
+                message,
                 generation,
             );
             Ok(())
         }
         Err(source) => {
-            let err = HealthError::HealthCheckFailed {
-                elapsed: started.elapsed(),
-                source,
-            };
+            let err = HealthError::HealthCheckFailed { timeout, source };
             let (healthy, reason) = (
                 reasons::HEALTHY_CONDITION,
                 reasons::HEALTH_CHECK_FAILED_REASON,

@@ -1,0 +1,106 @@
+//! Deletion (garbage collection or orphaning) and service account impersonation.
+
+mod common;
+
+use common::*;
+use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace};
+use k8s_openapi::api::core::v1::{ConfigMap, ServiceAccount};
+use kube::api::{Api, DeleteParams, ObjectMeta};
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn deleting_a_kustomization_prunes_or_orphans_its_objects() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        install_crds(&client).await;
+        let server = ArtifactServer::start().await;
+        let artifact = server.publish(&[
+            ("pruned/a.yaml", &config_map_yaml("pruned", "1")),
+            ("orphaned/b.yaml", &config_map_yaml("orphaned", "1")),
+        ]);
+        set_git_repository(&client, &ns, "repo", &artifact).await;
+        start_controller(&ns).await;
+        apply_kustomization(
+            &client,
+            &ns,
+            "gc",
+            json!({"path": "pruned", "targetNamespace": ns}),
+        )
+        .await;
+        apply_kustomization(
+            &client,
+            &ns,
+            "keep",
+            json!({"path": "orphaned", "targetNamespace": ns, "prune": false}),
+        )
+        .await;
+        wait_ready(&client, &ns, "gc", "True", "Applied revision").await;
+        wait_ready(&client, &ns, "keep", "True", "Applied revision").await;
+        let finalizers = kustomization_api(&client, &ns)
+            .get("gc")
+            .await
+            .unwrap()
+            .metadata
+            .finalizers;
+        assert_eq!(finalizers, Some(vec!["finalizers.fluxcd.io".to_string()]));
+
+        let api = kustomization_api(&client, &ns);
+        for name in ["gc", "keep"] {
+            api.delete(name, &DeleteParams::default()).await.unwrap();
+        }
+        eventually("Kustomizations gone", Duration::from_secs(30), || async {
+            let gc = api.get_opt("gc").await.ok()?;
+            let keep = api.get_opt("keep").await.ok()?;
+            (gc.is_none() && keep.is_none()).then_some(())
+        })
+        .await;
+        let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+        eventually(
+            "pruned ConfigMap deleted",
+            Duration::from_secs(30),
+            || async { cms.get_opt("pruned").await.ok()?.is_none().then_some(()) },
+        )
+        .await;
+        assert!(
+            cms.get_opt("orphaned").await.unwrap().is_some(),
+            "prune: false orphans"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn service_account_impersonation_limits_what_is_applied() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        install_crds(&client).await;
+        let server = ArtifactServer::start().await;
+        let artifact = server.publish(&[("a.yaml", &config_map_yaml("a", "1"))]);
+        set_git_repository(&client, &ns, "repo", &artifact).await;
+        let accounts: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
+        let account = ServiceAccount {
+            metadata: ObjectMeta {
+                name: Some("no-rights".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        accounts
+            .create(&Default::default(), &account)
+            .await
+            .unwrap();
+        start_controller(&ns).await;
+        let spec = json!({"targetNamespace": ns, "serviceAccountName": "no-rights"});
+        apply_kustomization(&client, &ns, "limited", spec).await;
+        let message = wait_reason(&client, &ns, "limited", "False", "ReconciliationFailed").await;
+        let who = format!("system:serviceaccount:{ns}:no-rights");
+        assert!(
+            message.contains(&who) && message.contains("forbidden"),
+            "{message}"
+        );
+        let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+        assert!(cms.get_opt("a").await.unwrap().is_none());
+    })
+    .await;
+}
