@@ -341,11 +341,21 @@ impl Parser {
                         );
                     };
                     let op = self.next();
+                    if op.tok == Tok::Comma {
+                        return Err(
+                            self.err_at(op.pos, format!("too many declarations in {context}"))
+                        );
+                    }
                     if op.tok != Tok::Declare && op.tok != Tok::Assign {
                         return Err(self.err_at(
                             op.pos,
                             format!("unexpected {} in {context}", describe(&op.tok)),
                         ));
+                    }
+                    if op.tok == Tok::Comma {
+                        return Err(
+                            self.err_at(op.pos, format!("too many declarations in {context}"))
+                        );
                     }
                     is_assign = op.tok == Tok::Assign;
                     decl.push(v);

@@ -31,6 +31,14 @@ impl State<'_> {
         self.at(cmd.pos, cmd.to_string());
         let result = match name {
             "include" => self.call_include(&args),
+            // Templates here have no function values: `call` always fails like Go's does on one.
+            "call" => match (cmd.args.get(1), args.first()) {
+                (Some(node), Some(v)) => Err(FuncError::Call(format!(
+                    "non-function {node} of type {}",
+                    v.type_name()
+                ))),
+                _ => Err(FuncError::Arity("at least 1".into())),
+            },
             "tpl" => self.call_tpl(&args),
             _ => funcs::call(name, &args)
                 .unwrap_or_else(|| Err(FuncError::Call(format!("function {name:?} not defined")))),

@@ -241,6 +241,7 @@ fn fold(s: &str, start_col: usize, indent: usize) -> String {
 fn printable(s: &str) -> bool {
     s.chars().all(|c| {
         c == '\n'
+            || c == '\u{85}'
             || (c >= ' ' && c != '\u{7f}' && c != '\u{feff}' && !('\u{80}'..='\u{9f}').contains(&c))
     })
 }
@@ -257,7 +258,7 @@ fn literal(s: &str, indent: usize) -> String {
         1 => "",
         _ => "+",
     };
-    let ind = if s.starts_with(' ') { "2" } else { "" };
+    let ind = if s.starts_with([' ', '\n']) { "2" } else { "" };
     let mut out = format!("|{ind}{chomp}");
     let body = if trailing == 1 {
         &s[..s.len() - 1]
@@ -327,6 +328,9 @@ fn resolves_to_non_string(s: &str) -> bool {
     if let Some(h) = body.strip_prefix("0x") {
         return !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit());
     }
+    if let Some(o) = body.strip_prefix("0o") {
+        return !o.is_empty() && o.chars().all(|c| ('0'..='7').contains(&c));
+    }
     if let Some(b) = body.strip_prefix("0b") {
         return !b.is_empty() && b.chars().all(|c| c == '0' || c == '1');
     }
@@ -346,6 +350,13 @@ fn plain_allowed(s: &str) -> bool {
         return false;
     };
     if first == ' ' || cs.last() == Some(&' ') {
+        return false;
+    }
+    // Unicode line breaks make a scalar multi-line: not plain.
+    if cs
+        .iter()
+        .any(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+    {
         return false;
     }
     if "#,[]{}&*!|>'\"%@`".contains(first) {
