@@ -302,12 +302,52 @@ async fn wait_for_a_deployment_to_become_available() {
         rm.wait_for_set(&[id(&deploy)], &wait).await.unwrap();
         let health = rm.status_of(&[id(&deploy)]).await.unwrap();
         assert!(health[0].message.contains("Deployment is available"), "{health:?}");
+        // Server-side defaults and controller-written fields do not count as a change.
+        let again = rm.apply_all_staged(std::slice::from_ref(&deploy), &ApplyOptions::default()).await.unwrap();
+        assert_eq!(again.action_of(&id(&deploy)), Some(Action::Unchanged), "{again}");
 
         // A short wait on something that cannot be ready names the object and its status.
         let missing = config_map(&ns, "missing", json!({}));
         let short = WaitOptions { timeout: Duration::from_secs(1), fail_fast: true };
         let err = rm.wait_for_set(&[id(&missing)], &short).await.unwrap_err();
         assert!(err.to_string().contains(&format!("ConfigMap/{ns}/missing status: 'NotFound'")), "{err}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn diff_reports_changes_without_applying_and_masks_secrets() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client);
+        let cm = config_map(&ns, "settings", json!({"mode": "fast"}));
+        let secret = json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": "token", "namespace": ns}, "stringData": {"token": "s3cr3t"}});
+        let set = [cm.clone(), secret.clone()];
+        let diff = rm.diff(&set).await.unwrap();
+        assert_eq!(diff[0].action, Action::Created);
+        assert_eq!(diff[0].live, None);
+        assert_eq!(
+            rm.get(&id(&cm)).await.unwrap(),
+            None,
+            "diff changes nothing"
+        );
+        let shown = serde_json::to_string(&diff[1].desired).unwrap();
+        assert!(
+            !shown.contains("czNjcjN0") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+
+        rm.apply_all_staged(&set, &ApplyOptions::default())
+            .await
+            .unwrap();
+        let mut changed = cm.clone();
+        changed["data"]["mode"] = json!("slow");
+        let diff = rm.diff(&[cm, changed.clone()]).await.unwrap();
+        assert_eq!(diff[0].action, Action::Unchanged);
+        assert_eq!(diff[1].action, Action::Configured);
+        assert_eq!(diff[1].desired.as_ref().unwrap()["data"]["mode"], "slow");
+        assert_eq!(diff[1].live.as_ref().unwrap()["data"]["mode"], "fast");
     })
     .await;
 }
