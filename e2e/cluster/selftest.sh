@@ -56,6 +56,14 @@ start=$(now_ms)
 check "second up.sh reports the running cluster" grep -q 'already running' "$out/again.log"
 check "second up.sh takes under 2 s" test $(($(now_ms) - start)) -lt 2000
 
+# 2b. Restarting only the services works (fcgiwrap must not trip over its old socket).
+git_backend_status() {
+  curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORTS[git-http]}/git/none.git/info/refs?service=git-upload-pack"
+}
+"$S/services.sh" up 2>/dev/null
+check "services restart: git-http-backend answers (404 for a missing repo, not 502)" \
+  test "$(git_backend_status)" = 404
+
 # 3. A crashed run: apiserver killed, pidfiles lost. up.sh cleans up and starts afresh.
 kill -KILL "$(cat "$RUN/kube-apiserver.pid")"
 rm -f "$RUN"/*.pid

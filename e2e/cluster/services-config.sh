@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Configuration writers for services.sh (needs lib.sh and services.sh's SVC, REPOS, GIT_USER, GIT_PASSWORD).
+# Configuration writers for services.sh (needs lib.sh and services.sh's SVC, REPOS, FILES, GIT_USER,
+# GIT_PASSWORD, GIT_TOKEN).
 
 write_nginx_conf() {
   # git-http-backend via fcgiwrap. GIT_CONFIG_* turn on push (http.receivepack) for every repo,
@@ -47,6 +48,7 @@ http {
     listen 127.0.0.1:${PORTS[git-http]};
     location = /healthz { return 200 "ok\n"; }
     location ~ ^/git(?<git_path>/.*)\$ { include $SVC/nginx/git-backend.conf; }
+    location /files/ { alias $FILES/; }
   }
   # HTTPS with HTTP basic auth, certificate signed by the per-run CA ($PKI/ca.crt).
   server {
@@ -58,6 +60,17 @@ http {
       auth_basic "ferroflux git";
       auth_basic_user_file $SVC/nginx/htpasswd;
       include $SVC/nginx/git-backend.conf;
+    }
+    # The same repositories behind a bearer token (Flux's bearerToken secret key).
+    location ~ ^/git-token(?<git_path>/.*)\$ {
+      if (\$http_authorization != "Bearer $GIT_TOKEN") { return 401; }
+      include $SVC/nginx/git-backend.conf;
+    }
+    # Static files (Helm repository indexes, charts, tarballs) with basic auth.
+    location /files/ {
+      auth_basic "ferroflux files";
+      auth_basic_user_file $SVC/nginx/htpasswd;
+      alias $FILES/;
     }
   }
 }
@@ -120,6 +133,11 @@ FERROFLUX_GIT_HTTPS_BASE=https://127.0.0.1:${PORTS[git-https]}/git
 FERROFLUX_GIT_HTTP_BASE=http://127.0.0.1:${PORTS[git-http]}/git
 FERROFLUX_GIT_USERNAME=$GIT_USER
 FERROFLUX_GIT_PASSWORD=$GIT_PASSWORD
+FERROFLUX_GIT_TOKEN_BASE=https://127.0.0.1:${PORTS[git-https]}/git-token
+FERROFLUX_GIT_TOKEN=$GIT_TOKEN
+FERROFLUX_FILES_DIR=$FILES
+FERROFLUX_FILES_HTTP_BASE=http://127.0.0.1:${PORTS[git-http]}/files
+FERROFLUX_FILES_HTTPS_BASE=https://127.0.0.1:${PORTS[git-https]}/files
 FERROFLUX_CA_CERT=$PKI/ca.crt
 FERROFLUX_GIT_SSH_BASE=$ssh_base
 FERROFLUX_SSH_IDENTITY=$SVC/ssh/client_ed25519
@@ -133,6 +151,11 @@ ENV
   "git_http_base": "http://127.0.0.1:${PORTS[git-http]}/git",
   "git_username": "$GIT_USER",
   "git_password": "$GIT_PASSWORD",
+  "git_token_base": "https://127.0.0.1:${PORTS[git-https]}/git-token",
+  "git_token": "$GIT_TOKEN",
+  "files_dir": "$FILES",
+  "files_http_base": "http://127.0.0.1:${PORTS[git-http]}/files",
+  "files_https_base": "https://127.0.0.1:${PORTS[git-https]}/files",
   "ca_cert": "$PKI/ca.crt",
   "git_ssh_base": "$ssh_base",
   "ssh_identity": "$SVC/ssh/client_ed25519",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test services next to the cluster, all on 127.0.0.1 and all started as the invoking user:
-#   Git over smart HTTP (nginx + fcgiwrap + git-http-backend): HTTPS with basic auth, plain HTTP anonymous
+#   Git over smart HTTP (nginx + fcgiwrap + git-http-backend): HTTPS with basic auth (/git) or a bearer
+#   token (/git-token), plain HTTP anonymous (/git); static files under /files (HTTPS: basic auth)
 #   Git over ssh (sshd with its own config and host key, key-only login forced into git-shell)
 #   an OCI registry (Debian's docker-registry, plain HTTP, no auth)
 # Connection facts go to $CLUSTER_DIR/services.env and services.json.
@@ -13,6 +14,7 @@ source "$E2E_CLUSTER_SCRIPTS/services-config.sh"
 
 SVC=$CLUSTER_DIR/services
 REPOS=$SVC/git/repos
+FILES=$SVC/files
 GIT_USER=ferroflux
 
 # up.sh already holds the lock when it calls us.
@@ -40,16 +42,19 @@ services_up() {
     fi
   done
   rm -rf "$SVC"
-  mkdir -p "$REPOS" "$SVC/nginx/tmp" "$SVC/ssh" "$SVC/registry/data" "$RUN" "$LOGS"
+  mkdir -p "$REPOS" "$FILES" "$SVC/nginx/tmp" "$SVC/ssh" "$SVC/registry/data" "$RUN" "$LOGS"
 
   # Basic-auth credentials: a fresh random password per run.
   GIT_PASSWORD=$(openssl rand -hex 12)
   htpasswd -bcB "$SVC/nginx/htpasswd" "$GIT_USER" "$GIT_PASSWORD" 2>/dev/null
+  GIT_TOKEN=$(openssl rand -hex 16)
 
   log "starting Git smart HTTP on :${PORTS[git-http]} and HTTPS on :${PORTS[git-https]}"
+  # fcgiwrap leaves its socket behind when stopped, and will not bind over it.
+  rm -f "$RUN/fcgiwrap.sock"
   start_daemon fcgiwrap /usr/sbin/fcgiwrap -c 4 -s "unix:$RUN/fcgiwrap.sock"
   write_nginx_conf
-  start_daemon nginx /usr/sbin/nginx -p "$SVC/nginx" -c "$SVC/nginx/nginx.conf" -g 'daemon off;'
+  start_daemon nginx /usr/sbin/nginx -p "$SVC/nginx" -e "$LOGS/nginx-error.log" -c "$SVC/nginx/nginx.conf" -g 'daemon off;'
 
   log "starting sshd on :${PORTS[sshd]}"
   write_sshd_conf
@@ -63,6 +68,8 @@ services_up() {
 
   wait_for "Git HTTPS" 20 curl -sf --cacert "$PKI/ca.crt" -u "$GIT_USER:$GIT_PASSWORD" \
     "https://127.0.0.1:${PORTS[git-https]}/healthz" || die "nginx not answering; see $LOGS/nginx*.log"
+  wait_for "fcgiwrap socket" 20 test -S "$RUN/fcgiwrap.sock" || die "fcgiwrap did not start; see $LOGS/fcgiwrap.log"
+  pid_alive fcgiwrap || die "fcgiwrap exited; see $LOGS/fcgiwrap.log"
   wait_for "sshd" 20 port_listening "${PORTS[sshd]}" || die "sshd not listening; see $LOGS/sshd.log"
   wait_for "registry" 20 curl -sf "http://127.0.0.1:${PORTS[registry]}/v2/" ||
     die "registry not answering; see $LOGS/registry.log"

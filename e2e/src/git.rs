@@ -58,6 +58,11 @@ impl GitServerRepo {
         format!("{}/{}.git", self.services.git_https_base, self.name)
     }
 
+    /// `https://127.0.0.1:PORT/git-token/<name>.git` (bearer token [`Services::git_token`]).
+    pub fn token_url(&self) -> String {
+        format!("{}/{}.git", self.services.git_token_base, self.name)
+    }
+
     /// `http://127.0.0.1:PORT/git/<name>.git` (anonymous).
     pub fn http_url(&self) -> String {
         format!("{}/{}.git", self.services.git_http_base, self.name)

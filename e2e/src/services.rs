@@ -16,6 +16,17 @@ pub struct Services {
     pub git_username: String,
     /// Basic-auth password for [`Services::git_https_base`] (random per cluster start).
     pub git_password: String,
+    /// Base URL of the same repositories over HTTPS behind a bearer token instead of basic auth,
+    /// e.g. `https://127.0.0.1:24483/git-token`.
+    pub git_token_base: String,
+    /// The bearer token for [`Services::git_token_base`] (`Authorization: Bearer <token>`).
+    pub git_token: String,
+    /// Directory served as static files (Helm repository indexes, charts, tarballs).
+    pub files_dir: PathBuf,
+    /// [`Services::files_dir`] over plain HTTP, anonymous, e.g. `http://127.0.0.1:24480/files`.
+    pub files_http_base: String,
+    /// [`Services::files_dir`] over HTTPS with the Git basic-auth credentials.
+    pub files_https_base: String,
     /// PEM CA certificate that signed the Git server's (and the apiserver's) serving certificate.
     pub ca_cert: PathBuf,
     /// Base URL over ssh, e.g. `ssh://root@127.0.0.1:24422/<repos dir>`; login needs
@@ -75,6 +86,11 @@ mod tests {
             "git_http_base": "http://127.0.0.1:24480/git",
             "git_username": "ferroflux",
             "git_password": "s3cret",
+            "git_token_base": "https://127.0.0.1:24483/git-token",
+            "git_token": "t0ken",
+            "files_dir": "/c/files",
+            "files_http_base": "http://127.0.0.1:24480/files",
+            "files_https_base": "https://127.0.0.1:24483/files",
             "ca_cert": "/c/pki/ca.crt",
             "git_ssh_base": "ssh://root@127.0.0.1:24422/c/repos",
             "ssh_identity": "/c/ssh/id",
