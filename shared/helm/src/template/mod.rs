@@ -31,6 +31,7 @@ mod value;
 
 pub use error::TemplateError;
 use std::collections::HashMap;
+use std::sync::Arc;
 pub use value::{Dict, Map, TemplateObject, Value};
 
 /// The name Helm gives its root template; `tpl` templates are parsed under it.
@@ -45,9 +46,13 @@ pub struct RenderOptions {
 
 /// A set of named templates that can call each other, like Go's `template.Template` with its
 /// associated templates (Helm parses every chart file into one such set).
+///
+/// Cloning is cheap (the parsed templates are shared).
 #[derive(Clone, Default)]
 pub struct Templates {
-    templates: HashMap<String, ast::Template>,
+    templates: Arc<HashMap<String, ast::Template>>,
+    /// Templates visible underneath these (what `tpl` parses into sees the chart's templates).
+    parent: Option<Arc<Templates>>,
     options: RenderOptions,
 }
 
@@ -72,25 +77,43 @@ impl Templates {
     }
 
     fn add(&mut self, parsed: parser::Parsed) {
-        for t in parsed.defines {
-            self.templates.insert(t.name.clone(), t);
+        for t in parsed
+            .defines
+            .into_iter()
+            .chain(std::iter::once(parsed.main))
+        {
+            // Like Go, an empty body never replaces an existing template of that name.
+            if parser::is_empty_body(&t.body) && self.contains(&t.name) {
+                continue;
+            }
+            Arc::make_mut(&mut self.templates).insert(t.name.clone(), t);
         }
-        let main = parsed.main;
-        let keep_existing =
-            parser::is_empty_body(&main.body) && self.templates.contains_key(&main.name);
-        if !keep_existing {
-            self.templates.insert(main.name.clone(), main);
+    }
+
+    /// A set layered over this one: what it parses shadows, the rest is this set's (for `tpl`).
+    fn overlay(&self) -> Templates {
+        Templates {
+            templates: Arc::default(),
+            parent: Some(Arc::new(self.clone())),
+            options: self.options,
         }
     }
 
     /// Whether a template with this name exists.
     pub fn contains(&self, name: &str) -> bool {
-        self.templates.contains_key(name)
+        self.get(name).is_some()
     }
 
     /// The names of all templates, sorted.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.templates.keys().cloned().collect();
+        if let Some(p) = &self.parent {
+            names.extend(
+                p.names()
+                    .into_iter()
+                    .filter(|n| !self.templates.contains_key(n)),
+            );
+        }
         names.sort();
         names
     }
@@ -103,18 +126,18 @@ impl Templates {
 
     /// Executes template `name` with `data` with Go's plain output (keeps `<no value>`).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, TemplateError> {
-        let template = self
-            .templates
-            .get(name)
-            .ok_or_else(|| TemplateError::NoTemplate {
-                name: name.to_string(),
-                root: ROOT_NAME.to_string(),
-            })?;
+        let template = self.get(name).ok_or_else(|| TemplateError::NoTemplate {
+            name: name.to_string(),
+            root: ROOT_NAME.to_string(),
+        })?;
         exec::execute(self, template, data)
     }
 
     fn get(&self, name: &str) -> Option<&ast::Template> {
-        self.templates.get(name)
+        match self.templates.get(name) {
+            Some(t) => Some(t),
+            None => self.parent.as_ref().and_then(|p| p.get(name)),
+        }
     }
 }
 

@@ -161,3 +161,17 @@ fn deep_include_recursion_is_an_error_not_a_crash() {
             .contains("rendering template has a nested reference name: r")
     );
 }
+
+#[test]
+fn empty_define_does_not_replace_and_tpl_does_not_leak() {
+    let mut t = Templates::new();
+    t.parse("a", r#"{{ define "x" }}A{{ end }}"#).unwrap();
+    t.parse("b", r#"{{ define "x" }}{{ end }}"#).unwrap();
+    t.parse(
+        "c",
+        r#"{{ include "x" . }}{{ tpl "{{ define \"y\" }}Y{{ end }}{{ include \"y\" . }}" . }}"#,
+    )
+    .unwrap();
+    assert_eq!(t.render("c", &Value::Nil).unwrap(), "AY");
+    assert!(!t.contains("y"), "tpl defines stay inside the tpl call");
+}

@@ -142,7 +142,7 @@ impl State<'_> {
                 ));
             }
         };
-        let mut set = self.set.clone();
+        let mut set = self.set.overlay();
         set.parse(ROOT_NAME, &text)
             .map_err(|e| FuncError::Call(format!("cannot parse template {text:?}: {e}")))?;
         let Some(t) = set.get(ROOT_NAME).cloned() else {
