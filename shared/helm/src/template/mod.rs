@@ -17,6 +17,20 @@
 //! (`<chart>/templates`) in the top-level data of each file it renders, and does NOT change them for
 //! `include`d or `template`d templates (those see whatever data the caller passes). The chart layer
 //! does the same: build the data map per file with a `Template` entry, then call [`Templates::render`].
+//!
+//! Helm parses and renders a chart's files in reverse name order at each depth; parse them in that
+//! order too, because a later `define` of a name replaces an earlier one.
+//!
+//! Errors: [`TemplateError`] displays exactly like Go's `text/template`; Helm's CLI reformats these
+//! (`parse error at (file:line): ...`, `execution error at (file:line:col): ...`), which the chart
+//! layer does from [`TemplateError::location`] and [`TemplateError::message`].
+//!
+//! Known differences from Go/Helm, all checked against the real `helm template`:
+//! - Go's `int` and `int64` are one type here: `typeOf (add 1 2)` prints `int` (Go: `int64`), and
+//!   functions taking `int` accept sprig math results (Go refuses `int64` there).
+//! - `derivePassword`, `encryptAES`, `decryptAES` and `getHostByName` fail with a clear error.
+//! - Random and time functions match in shape (charset, length, format), not value.
+//! - Map keys that are not strings do not exist (Go templates rarely see them).
 
 mod ast;
 mod error;
