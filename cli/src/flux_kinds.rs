@@ -30,6 +30,7 @@ pub const ALL: &[FluxKind] = &[
     kind("GitRepository", SOURCE, "v1", "gitrepositories", &["source git", "gitrepository", "gitrepo"], ARTIFACT_REVISION, None),
     kind("OCIRepository", SOURCE, "v1", "ocirepositories", &["source oci", "ocirepository", "ocirepo"], ARTIFACT_REVISION, None),
     kind("HelmRepository", SOURCE, "v1", "helmrepositories", &["source helm", "helmrepository", "helmrepo"], ARTIFACT_REVISION, None),
+    kind("Bucket", SOURCE, "v1", "buckets", &["source bucket", "bucket"], ARTIFACT_REVISION, None),
     kind("HelmChart", SOURCE, "v1", "helmcharts", &["source chart", "helmchart", "hc"], ARTIFACT_REVISION, Some("/spec/sourceRef")),
     kind("Kustomization", "kustomize.toolkit.fluxcd.io", "v1", "kustomizations", &["kustomization", "ks"], &["/status/lastAppliedRevision", "/status/lastAttemptedRevision"], Some("/spec/sourceRef")),
     kind("HelmRelease", "helm.toolkit.fluxcd.io", "v2", "helmreleases", &["helmrelease", "hr"], &["/status/history/0/chartVersion", "/status/lastAttemptedRevision"], Some("/spec/chart/spec/sourceRef")),

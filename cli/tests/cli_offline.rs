@@ -115,6 +115,12 @@ async fn unknown_kind_is_explained() {
 }
 
 #[tokio::test]
+async fn force_is_for_helmreleases_only() {
+    let run = ferroflux_raw(&["reconcile", "ks", "apps", "--force"]).await;
+    run.expect_err("--force and --reset only apply to HelmReleases, not to Kustomization");
+}
+
+#[tokio::test]
 async fn unreachable_cluster_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     // Port 1 on localhost: nothing listens there.

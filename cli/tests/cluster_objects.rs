@@ -5,6 +5,8 @@ mod common;
 
 use std::time::Duration;
 
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+
 use common::{
     create, ensure_flux_crds, ferroflux, gitrepository, kustomization, ready, set_status,
 };
@@ -107,6 +109,24 @@ async fn get_suspend_resume_reconcile() {
         let every = ferroflux(&["get", "ks", "-A"]).await.expect_ok();
         assert!(every.stdout.starts_with("NAMESPACE"), "{}", every.stdout);
         assert!(every.stdout.lines().any(|l| l.starts_with(&ns)), "{}", every.stdout);
+
+        // --watch prints the header, then a row per change.
+        let mut watch = tokio::process::Command::new(env!("CARGO_BIN_EXE_ferroflux"))
+            .args(["--kubeconfig", common::kubeconfig().to_str().unwrap()])
+            .args(["get", "sources", "git", "--watch", "-n", &ns])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(watch.stdout.take().unwrap()).lines();
+        let first_two = tokio::time::timeout(Duration::from_secs(20), async {
+            (lines.next_line().await.unwrap().unwrap(), lines.next_line().await.unwrap().unwrap())
+        })
+        .await
+        .expect("watch printed rows");
+        assert!(first_two.0.starts_with("NAME"), "{first_two:?}");
+        assert!(first_two.1.starts_with("podinfo") && first_two.1.contains("main@sha1:abc123"));
+        watch.kill().await.unwrap();
 
         // suspend / resume patch spec.suspend.
         ferroflux(&["suspend", "ks", "apps", "-n", &ns]).await.expect_ok();

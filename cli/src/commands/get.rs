@@ -28,7 +28,7 @@ pub struct GetArgs {
 
 #[derive(Subcommand, Debug)]
 enum GetWhat {
-    /// Sources: git, oci, helm, chart or all.
+    /// Sources: git, oci, helm, chart, bucket or all.
     #[command(visible_alias = "source")]
     Sources {
         kind: SourceKind,
@@ -67,6 +67,7 @@ enum SourceKind {
     Oci,
     Helm,
     Chart,
+    Bucket,
     All,
 }
 
@@ -163,6 +164,7 @@ fn selection(what: GetWhat) -> (Vec<&'static FluxKind>, GetOptions) {
                 SourceKind::Oci => one("OCIRepository"),
                 SourceKind::Helm => one("HelmRepository"),
                 SourceKind::Chart => one("HelmChart"),
+                SourceKind::Bucket => one("Bucket"),
                 SourceKind::All => by_group("source.toolkit.fluxcd.io"),
             },
             options,

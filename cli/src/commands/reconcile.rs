@@ -36,14 +36,38 @@ pub struct ReconcileArgs {
     /// First reconcile the object's source (spec.sourceRef) and wait for it.
     #[arg(long)]
     pub with_source: bool,
+
+    /// HelmRelease only: force a one-off install or upgrade (reconcile.fluxcd.io/forceAt).
+    #[arg(long)]
+    pub force: bool,
+
+    /// HelmRelease only: reset the failure counts so remediation starts over
+    /// (reconcile.fluxcd.io/resetAt).
+    #[arg(long)]
+    pub reset: bool,
 }
+
+/// HelmRelease annotations that take the same value as `requestedAt`.
+const FORCE_AT: &str = "reconcile.fluxcd.io/forceAt";
+const RESET_AT: &str = "reconcile.fluxcd.io/resetAt";
 
 pub async fn run(args: ReconcileArgs, cluster: &ClusterArgs) -> anyhow::Result<()> {
     let ReconcileArgs {
         target,
         with_source,
+        force,
+        reset,
     } = args;
     let (kind, name) = flux_kinds::resolve_target(&target)?;
+    if (force || reset) && kind.kind != "HelmRelease" {
+        anyhow::bail!(
+            "--force and --reset only apply to HelmReleases, not to {}",
+            kind.kind
+        );
+    }
+    let mut extra = Vec::new();
+    extra.extend(force.then_some(FORCE_AT));
+    extra.extend(reset.then_some(RESET_AT));
     let namespace = cluster.namespace.as_str();
     let client = cluster.connect().await?;
     let obj = flux_objects::get(&client, kind, namespace, &name).await?;
@@ -77,25 +101,31 @@ pub async fn run(args: ReconcileArgs, cluster: &ClusterArgs) -> anyhow::Result<(
             source_kind,
             source_ns,
             source_name,
+            &[],
             cluster.timeout,
         )
         .await?;
     }
-    request_and_wait(&client, kind, namespace, &name, cluster.timeout).await
+    request_and_wait(&client, kind, namespace, &name, &extra, cluster.timeout).await
 }
 
-/// Annotates the object with a fresh `requestedAt`, waits for the controller to handle it and
+/// Annotates the object with a fresh `requestedAt` (and the `extra` annotations, same value), waits for the controller to handle it and
 /// reports the Ready condition: Ok when Ready=True, an error carrying the message otherwise.
 pub async fn request_and_wait(
     client: &Client,
     kind: &FluxKind,
     namespace: &str,
     name: &str,
+    extra: &[&str],
     timeout: Duration,
 ) -> anyhow::Result<()> {
     let token = jiff::Timestamp::now().to_string();
     output::step(format!("annotating {} {namespace}/{name}", kind.kind));
-    let patch = json!({ "metadata": { "annotations": { REQUESTED_AT: token } } });
+    let mut annotations = serde_json::Map::new();
+    for key in std::iter::once(&REQUESTED_AT).chain(extra) {
+        annotations.insert(key.to_string(), token.clone().into());
+    }
+    let patch = json!({ "metadata": { "annotations": annotations } });
     flux_objects::merge_patch(client, kind, namespace, name, patch).await?;
 
     let handled = AtomicBool::new(false);

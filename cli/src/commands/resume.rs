@@ -43,5 +43,5 @@ pub async fn run(args: ResumeArgs, cluster: &ClusterArgs) -> anyhow::Result<()> 
     if no_wait {
         return Ok(());
     }
-    request_and_wait(&client, kind, namespace, &name, cluster.timeout).await
+    request_and_wait(&client, kind, namespace, &name, &[], cluster.timeout).await
 }

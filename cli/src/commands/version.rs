@@ -44,10 +44,7 @@ pub async fn run(args: VersionArgs, cluster: &ClusterArgs) -> anyhow::Result<()>
             .find(|d| d.metadata.name.as_deref() == Some(*component))
         {
             let image = image_of(d);
-            let tag = image
-                .rsplit_once(':')
-                .map(|(_, t)| t.to_string())
-                .unwrap_or_default();
+            let tag = image_tag(&image).to_string();
             table.push([component.to_string(), image, tag]);
         }
     }
@@ -59,4 +56,29 @@ pub async fn run(args: VersionArgs, cluster: &ClusterArgs) -> anyhow::Result<()>
     }
     print!("{}", table.render());
     Ok(())
+}
+
+/// The tag of an image reference (`registry:5000/app:v1` -> `v1`), empty when it has none.
+fn image_tag(image: &str) -> &str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let without_digest = last.split('@').next().unwrap_or(last);
+    without_digest
+        .split_once(':')
+        .map(|(_, tag)| tag)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_tag;
+
+    #[test]
+    fn tags_are_read_from_image_references() {
+        assert_eq!(
+            image_tag("ghcr.io/ferroflux/source-controller:v0.1.0"),
+            "v0.1.0"
+        );
+        assert_eq!(image_tag("localhost:5000/app"), "");
+        assert_eq!(image_tag("localhost:5000/app:1.2@sha256:abc"), "1.2");
+    }
 }
