@@ -5,13 +5,19 @@ use crate::fieldspec::FieldSpec;
 use std::sync::OnceLock;
 
 /// Fields that refer to objects of `kind` (and `group`) by name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NameReference {
     /// The referred-to kind.
-    pub kind: &'static str,
+    pub kind: String,
     /// The referred-to group ("" matches any).
-    pub group: &'static str,
+    #[serde(default)]
+    pub group: String,
+    /// The referred-to version (unused in matching).
+    #[serde(default)]
+    pub version: String,
     /// Where referrers hold the name.
+    #[serde(rename = "fieldSpecs", default)]
     pub referrers: Vec<FieldSpec>,
 }
 
@@ -78,9 +84,10 @@ pub fn name_references() -> &'static [NameReference] {
 }
 
 fn build_name_references() -> Vec<NameReference> {
-    let hpa = |k: &'static str| NameReference {
-        kind: k,
-        group: "",
+    let hpa = |k: &str| NameReference {
+        kind: k.into(),
+        group: String::new(),
+        version: String::new(),
         referrers: vec![fs(
             "HorizontalPodAutoscaler",
             "",
@@ -145,18 +152,21 @@ fn build_name_references() -> Vec<NameReference> {
         hpa("ReplicaSet"),
         hpa("StatefulSet"),
         NameReference {
-            kind: "ConfigMap",
-            group: "",
+            kind: "ConfigMap".into(),
+            group: "".into(),
+            version: String::new(),
             referrers: cm,
         },
         NameReference {
-            kind: "Secret",
-            group: "",
+            kind: "Secret".into(),
+            group: "".into(),
+            version: String::new(),
             referrers: secret,
         },
         NameReference {
-            kind: "Service",
-            group: "",
+            kind: "Service".into(),
+            group: "".into(),
+            version: String::new(),
             referrers: vec![
                 fs("StatefulSet", "apps", "spec/serviceName"),
                 fs("Ingress", "", "spec/rules/http/paths/backend/serviceName"),
@@ -178,8 +188,9 @@ fn build_name_references() -> Vec<NameReference> {
             ],
         },
         NameReference {
-            kind: "Role",
-            group: "rbac.authorization.k8s.io",
+            kind: "Role".into(),
+            group: "rbac.authorization.k8s.io".into(),
+            version: String::new(),
             referrers: vec![fs(
                 "RoleBinding",
                 "rbac.authorization.k8s.io",
@@ -187,8 +198,9 @@ fn build_name_references() -> Vec<NameReference> {
             )],
         },
         NameReference {
-            kind: "ClusterRole",
-            group: "rbac.authorization.k8s.io",
+            kind: "ClusterRole".into(),
+            group: "rbac.authorization.k8s.io".into(),
+            version: String::new(),
             referrers: vec![
                 fs("RoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
                 fs(
@@ -199,26 +211,30 @@ fn build_name_references() -> Vec<NameReference> {
             ],
         },
         NameReference {
-            kind: "ServiceAccount",
-            group: "",
+            kind: "ServiceAccount".into(),
+            group: "".into(),
+            version: String::new(),
             referrers: sa,
         },
         NameReference {
-            kind: "PersistentVolumeClaim",
-            group: "",
+            kind: "PersistentVolumeClaim".into(),
+            group: "".into(),
+            version: String::new(),
             referrers: in_pods(POD_OWNERS, &["volumes/persistentVolumeClaim/claimName"]),
         },
         NameReference {
-            kind: "PersistentVolume",
-            group: "",
+            kind: "PersistentVolume".into(),
+            group: "".into(),
+            version: String::new(),
             referrers: vec![
                 fs("PersistentVolumeClaim", "", "spec/volumeName"),
                 fs("ClusterRole", "", "rules/resourceNames"),
             ],
         },
         NameReference {
-            kind: "StorageClass",
-            group: "storage.k8s.io",
+            kind: "StorageClass".into(),
+            group: "storage.k8s.io".into(),
+            version: String::new(),
             referrers: vec![
                 fs("PersistentVolume", "", "spec/storageClassName"),
                 fs("PersistentVolumeClaim", "", "spec/storageClassName"),
@@ -230,15 +246,17 @@ fn build_name_references() -> Vec<NameReference> {
             ],
         },
         NameReference {
-            kind: "PriorityClass",
-            group: "scheduling.k8s.io",
+            kind: "PriorityClass".into(),
+            group: "scheduling.k8s.io".into(),
+            version: String::new(),
             referrers: in_pods(POD_OWNERS, &["priorityClassName"]),
         },
         NameReference {
             // kustomize's table names the group with its version, so this never matches a real
             // IngressClass; kept for parity.
-            kind: "IngressClass",
-            group: "networking.k8s.io/v1",
+            kind: "IngressClass".into(),
+            group: "networking.k8s.io/v1".into(),
+            version: String::new(),
             referrers: vec![fs("Ingress", "", "spec/ingressClassName")],
         },
     ]

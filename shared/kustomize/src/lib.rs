@@ -8,6 +8,7 @@
 //! ```
 
 pub mod builtin_specs;
+pub mod configurations;
 mod error;
 pub mod fieldspec;
 mod flux_generate;
@@ -64,7 +65,7 @@ impl Kustomizer {
             res.set_name(&name);
         }
         let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        nameref::fix_references(&mut resources, &root)?;
+        nameref::fix_references(&mut resources, &root, &builder.config.name_reference)?;
         let resources = order::sort(resources, builder.sort_options.as_ref());
         Ok(resources.into_iter().map(|r| r.obj).collect())
     }

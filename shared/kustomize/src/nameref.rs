@@ -22,7 +22,11 @@ struct Candidates {
 }
 
 /// Rewrite every name reference in the objects.
-pub fn fix_references(resources: &mut [Resource], root: &Path) -> Result<(), Error> {
+pub fn fix_references(
+    resources: &mut [Resource],
+    root: &Path,
+    custom: &[NameReference],
+) -> Result<(), Error> {
     let list: Vec<Candidate> = resources
         .iter()
         .map(|r| Candidate {
@@ -46,7 +50,7 @@ pub fn fix_references(resources: &mut [Resource], root: &Path) -> Result<(), Err
     let candidates = Candidates { list, by_name };
     for res in resources.iter_mut() {
         let referrer = res.id();
-        for nr in name_references() {
+        for nr in name_references().iter().chain(custom) {
             for spec in &nr.referrers {
                 if !spec.selects(res) {
                     continue;
@@ -61,7 +65,7 @@ pub fn fix_references(resources: &mut [Resource], root: &Path) -> Result<(), Err
                     None
                 };
                 if let Some(k) = &role_ref_kind
-                    && k != nr.kind
+                    && *k != nr.kind
                 {
                     continue;
                 }
@@ -93,7 +97,7 @@ fn rewrite_node(
         Value::Array(items) => {
             for item in items.iter_mut() {
                 if subjects {
-                    let is_sa = item.get("kind").and_then(Value::as_str) == Some(nr.kind);
+                    let is_sa = item.get("kind").and_then(Value::as_str) == Some(nr.kind.as_str());
                     if !is_sa {
                         continue;
                     }

@@ -16,6 +16,8 @@ pub struct Builder {
     pub restrictions: LoadRestrictions,
     /// Directories being built (cycle detection).
     stack: Vec<PathBuf>,
+    /// Field specs from `configurations:` files met so far (they apply upwards, as in kustomize).
+    pub config: crate::configurations::TransformerConfig,
     /// sortOptions of the top kustomization.
     pub sort_options: Option<crate::kustomization::SortOptions>,
 }
@@ -59,9 +61,22 @@ pub fn read_kustomization(dir: &Path) -> Result<(PathBuf, Kustomization), Error>
             "kustomization.yaml is empty",
         ));
     }
-    let k: Kustomization = serde_json::from_value(doc)
-        .map_err(|e| Error::invalid(&path, "(top level)", format!("invalid Kustomization: {e}")))?;
+    let k: Kustomization = serde_json::from_value(doc.clone()).map_err(|e| {
+        let field = failing_field(&doc).unwrap_or_else(|| "(top level)".into());
+        Error::invalid(&path, field, format!("invalid Kustomization: {e}"))
+    })?;
     Ok((path, k))
+}
+
+/// The first top-level field that does not read on its own, to name it in the error.
+fn failing_field(doc: &Value) -> Option<String> {
+    doc.as_object()?.iter().find_map(|(key, value)| {
+        let mut single = serde_json::Map::new();
+        single.insert(key.clone(), value.clone());
+        serde_json::from_value::<Kustomization>(Value::Object(single))
+            .is_err()
+            .then(|| key.clone())
+    })
 }
 
 /// Objects from a resource file (documents; `List` kinds expanded).
@@ -142,12 +157,50 @@ fn append(kpath: &Path, resources: &mut Vec<Resource>, new: Vec<Resource>) -> Re
     Ok(())
 }
 
+/// kustomize reads these fields into Go strings: numbers and booleans are refused.
+fn check_string_values(k: &Kustomization, kpath: &Path) -> Result<(), Error> {
+    let check = |field: String, map: &std::collections::BTreeMap<String, Value>| {
+        for (key, v) in map {
+            if !(v.is_string() || v.is_null()) {
+                return Err(Error::invalid(
+                    kpath,
+                    format!("{field}.{key}"),
+                    format!("expected a string, found {v} (quote it)"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    if let Some(m) = &k.common_labels {
+        check("commonLabels".into(), m)?;
+    }
+    if let Some(m) = &k.common_annotations {
+        check("commonAnnotations".into(), m)?;
+    }
+    for (i, set) in k.labels.iter().enumerate() {
+        check(format!("labels[{i}].pairs"), &set.pairs)?;
+    }
+    for (i, img) in k.images.iter().enumerate() {
+        if let Some(t) = &img.new_tag
+            && !t.is_string()
+        {
+            return Err(Error::invalid(
+                kpath,
+                format!("images[{i}].newTag"),
+                format!("expected a string, found {t} (quote it)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Builder {
     /// A builder with the given restrictions.
     pub fn new(restrictions: LoadRestrictions) -> Self {
         Builder {
             restrictions,
             stack: Vec::new(),
+            config: Default::default(),
             sort_options: None,
         }
     }
@@ -233,6 +286,7 @@ impl Builder {
                 "helm chart inflation is not supported by ferroflux's kustomize engine; use a HelmRelease",
             ));
         }
+        check_string_values(k, kpath)?;
         if !k.validators.is_empty() {
             return Err(Error::invalid(
                 kpath,
@@ -240,13 +294,8 @@ impl Builder {
                 "validator plugins are not supported",
             ));
         }
-        if !k.configurations.is_empty() {
-            return Err(Error::invalid(
-                kpath,
-                "configurations",
-                "custom transformer configurations are not supported yet",
-            ));
-        }
+        let config = crate::configurations::load(loader, &k.configurations)?;
+        self.config.merge(config);
         if !k.vars.is_empty() {
             return Err(Error::invalid(
                 kpath,
@@ -390,18 +439,29 @@ impl Builder {
             } else {
                 metadata::LabelReach::Metadata
             };
-            let specs = metadata::label_specs(reach, &set.fields);
+            let mut extra = set.fields.clone();
+            if set.include_selectors {
+                extra.extend(self.config.common_labels.iter().cloned());
+            } else if set.include_templates {
+                extra.extend(self.config.template_labels.iter().cloned());
+            }
+            let specs = metadata::label_specs(reach, &extra);
             metadata::add_to_maps(resources, &metadata::stringify(&set.pairs), &specs)
                 .map_err(|m| Error::invalid(kpath, format!("labels[{i}]"), m))?;
         }
         if let Some(labels) = &k.common_labels {
-            let specs = metadata::label_specs(metadata::LabelReach::Selectors, &[]);
+            let specs =
+                metadata::label_specs(metadata::LabelReach::Selectors, &self.config.common_labels);
             metadata::add_to_maps(resources, &metadata::stringify(labels), &specs)
                 .map_err(|m| Error::invalid(kpath, "commonLabels", m))?;
         }
         if let Some(a) = &k.common_annotations {
-            metadata::add_annotations(resources, &metadata::stringify(a), &[])
-                .map_err(|m| Error::invalid(kpath, "commonAnnotations", m))?;
+            metadata::add_annotations(
+                resources,
+                &metadata::stringify(a),
+                &self.config.common_annotations,
+            )
+            .map_err(|m| Error::invalid(kpath, "commonAnnotations", m))?;
         }
         patch::apply::apply_entries(
             loader,
@@ -412,6 +472,7 @@ impl Builder {
         )?;
         replicas::apply(resources, &k.replicas);
         images::apply(resources, &k.images);
+        crate::configurations::apply_images(resources, &self.config.images, &k.images);
         if !k.replacements.is_empty() {
             let list = replacements::load(loader, &k.replacements)?;
             replacements::apply(loader, &list, resources)?;
