@@ -104,3 +104,48 @@ async fn service_account_impersonation_limits_what_is_applied() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn spec_overlay_settings_reach_the_objects_and_status_settles() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        install_crds(&client).await;
+        let server = ArtifactServer::start().await;
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx:1.25}]\n";
+        let artifact = server.publish(&[
+            ("app/kustomization.yaml", "resources:\n  - web.yaml\n  - cm.yaml\n"),
+            ("app/web.yaml", deployment),
+            ("app/cm.yaml", &config_map_yaml("cfg", "1")),
+        ]);
+        set_git_repository(&client, &ns, "repo", &artifact).await;
+        start_controller(&ns).await;
+        let spec = json!({
+            "path": "./app", "targetNamespace": ns, "namePrefix": "p-",
+            "images": [{"name": "nginx", "newTag": "1.27"}],
+            "patches": [{"patch": "- op: add\n  path: /data/extra\n  value: patched\n",
+                         "target": {"kind": "ConfigMap"}}],
+            "commonMetadata": {"labels": {"team": "platform"}, "annotations": {"owner": "ops"}}
+        });
+        apply_kustomization(&client, &ns, "overlay", spec).await;
+        wait_ready(&client, &ns, "overlay", "True", "Applied revision").await;
+
+        let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+        let cm = cms.get("p-cfg").await.unwrap();
+        assert_eq!(cm.data.unwrap()["extra"], "patched");
+        assert_eq!(cm.metadata.labels.unwrap()["team"], "platform");
+        assert_eq!(cm.metadata.annotations.unwrap()["owner"], "ops");
+        let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+            Api::namespaced(client.clone(), &ns);
+        let web = deployments.get("p-web").await.unwrap();
+        let image = web.spec.unwrap().template.spec.unwrap().containers[0].image.clone();
+        assert_eq!(image.as_deref(), Some("nginx:1.27"));
+
+        // Once Ready, the status is not rewritten again and again.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let before = kustomization_api(&client, &ns).get("overlay").await.unwrap().metadata.resource_version;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let after = kustomization_api(&client, &ns).get("overlay").await.unwrap().metadata.resource_version;
+        assert_eq!(before, after, "the Kustomization keeps changing");
+    })
+    .await;
+}
