@@ -164,7 +164,7 @@ fn write_v(out: &mut String, v: &Value) {
     match v {
         Value::Nil => out.push_str("<nil>"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Float(x) => out.push_str(&format_g(*x, None)),
         Value::String(s) => out.push_str(s),
         Value::Bytes(b) => {

@@ -26,8 +26,8 @@
 //! layer does from [`TemplateError::location`] and [`TemplateError::message`].
 //!
 //! Known differences from Go/Helm, all checked against the real `helm template`:
-//! - Go's `int` and `int64` are one type here: `typeOf (add 1 2)` prints `int` (Go: `int64`), and
-//!   functions taking `int` accept sprig math results (Go refuses `int64` there).
+//! - `semver`'s `Major`/`Minor`/`Patch` are `int` (Go: `uint64`); other integer types are as in Go
+//!   (`int` for literals and `len`, `int64` from sprig math, `float64` from values).
 //! - `derivePassword`, `encryptAES`, `decryptAES` and `getHostByName` fail with a clear error.
 //! - Random and time functions match in shape (charset, length, format), not value.
 //! - Map keys that are not strings do not exist (Go templates rarely see them).

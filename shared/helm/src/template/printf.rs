@@ -51,6 +51,11 @@ fn sign(s: String, spec: &Spec, nonneg: bool) -> String {
 
 fn format_one(verb: char, spec: &Spec, v: &Value) -> String {
     let v = v.resolved();
+    // Both integer types format alike; only `%T` tells them apart.
+    let v = match v {
+        Value::Int64(i) if verb != 'T' => Value::Int(i),
+        other => other,
+    };
     let s = match (verb, &v) {
         ('v', Value::Float(x)) => sign(format_g(*x, spec.prec), spec, *x >= 0.0),
         ('v', Value::Int(i)) => sign(i.to_string(), spec, *i >= 0),

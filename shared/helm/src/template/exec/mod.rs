@@ -205,13 +205,22 @@ impl State<'_> {
                 .enumerate()
                 .map(|(i, x)| (Value::Int(i as i64), Value::Int(*x as i64)))
                 .collect(),
-            Value::Int(n) => {
+            Value::Int(n) | Value::Int64(n) => {
                 if decl.len() > 1 {
                     return Err(self.error(format!(
                         "can't use {n} to iterate over more than one variable"
                     )));
                 }
-                (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect()
+                {
+                    let typed = |i: i64| {
+                        if matches!(v, Value::Int64(_)) {
+                            Value::Int64(i)
+                        } else {
+                            Value::Int(i)
+                        }
+                    };
+                    (0..*n).map(|i| (typed(i), typed(i))).collect()
+                }
             }
             Value::Nil => Vec::new(),
             other => {

@@ -84,7 +84,7 @@ pub fn strval(v: &Value) -> String {
 /// sprig's `cast.ToInt64`-like conversion (`int`, `int64`, `atoi`-ish): lenient, 0 on failure.
 pub fn to_int64(v: &Value) -> i64 {
     match v.resolved() {
-        Value::Int(i) => i,
+        Value::Int(i) | Value::Int64(i) => i,
         Value::Float(f) => f as i64,
         Value::Bool(b) => i64::from(b),
         Value::String(s) => {
@@ -120,7 +120,7 @@ fn parse_prefixed_int(s: &str) -> Option<i64> {
 /// sprig's `cast.ToFloat64`-like conversion: lenient, 0 on failure.
 pub fn to_float64(v: &Value) -> f64 {
     match v.resolved() {
-        Value::Int(i) => i as f64,
+        Value::Int(i) | Value::Int64(i) => i as f64,
         Value::Float(f) => f,
         Value::Bool(b) => f64::from(u8::from(b)),
         Value::String(s) => s.trim().parse::<f64>().unwrap_or(0.0),

@@ -49,7 +49,7 @@ fn kind(v: &Value) -> Kind {
     match v {
         Value::Nil => Kind::Invalid,
         Value::Bool(_) => Kind::Bool,
-        Value::Int(_) => Kind::Int,
+        Value::Int(_) | Value::Int64(_) => Kind::Int,
         Value::Float(_) => Kind::Float,
         Value::String(_) => Kind::String,
         _ => Kind::Other,
@@ -79,7 +79,10 @@ fn eq(args: &[Value]) -> Result<bool, FuncError> {
                         a.type_name()
                     ));
                 }
-                _ => a == b,
+                _ => match (a.as_int(), b.as_int()) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => a == b,
+                },
             }
         };
         if truth {
@@ -94,7 +97,9 @@ fn compare(args: &[Value]) -> Result<Ordering, FuncError> {
     arity(args, 2)?;
     let (a, b) = (args[0].resolved(), args[1].resolved());
     match (&a, &b) {
-        (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
+        (Value::Int(_) | Value::Int64(_), Value::Int(_) | Value::Int64(_)) => {
+            Ok(a.as_int().cmp(&b.as_int()))
+        }
         (Value::Float(x), Value::Float(y)) => Ok(x.partial_cmp(y).unwrap_or(Ordering::Equal)),
         (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
         _ => {
@@ -121,7 +126,7 @@ fn len(v: &Value) -> FuncResult {
 
 fn index_int(v: &Value) -> Result<i64, FuncError> {
     match v {
-        Value::Int(i) => Ok(*i),
+        Value::Int(i) | Value::Int64(i) => Ok(*i),
         Value::Nil => fail("cannot index slice/array with nil"),
         other => fail(format!(
             "cannot index slice/array with type {}",

@@ -26,7 +26,7 @@ impl TemplateObject for TimeObject {
             "Hour" => Value::Int(z.hour() as i64),
             "Minute" => Value::Int(z.minute() as i64),
             "Second" => Value::Int(z.second() as i64),
-            "Unix" => Value::Int(z.timestamp().as_second()),
+            "Unix" => Value::Int64(z.timestamp().as_second()),
             "UTC" => time(z.with_time_zone(TimeZone::UTC)),
             "Format" => match args.first() {
                 Some(Value::String(l)) => Value::String(format(z, l)),
@@ -73,13 +73,13 @@ fn to_time(v: &Value, tz: &TimeZone) -> Zoned {
                 _ => 0,
             };
             match secs {
-                Some(Value::Int(s)) => Timestamp::new(s, nanos)
+                Some(Value::Int64(s)) => Timestamp::new(s, nanos)
                     .unwrap_or_else(|_| Timestamp::now())
                     .to_zoned(tz.clone()),
                 _ => Zoned::now().with_time_zone(tz.clone()),
             }
         }
-        Value::Int(s) => Timestamp::from_second(*s)
+        Value::Int(s) | Value::Int64(s) => Timestamp::from_second(*s)
             .unwrap_or_else(|_| Timestamp::now())
             .to_zoned(tz.clone()),
         _ => Zoned::now().with_time_zone(tz.clone()),
@@ -138,7 +138,8 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "duration" => arity(a, 1).map(|_| {
             let n: i64 = match &a[0] {
                 Value::String(s) => s.parse().unwrap_or(0),
-                Value::Int(i) => *i,
+                // sprig only takes `int64` here (a plain `int` is 0).
+                Value::Int64(i) => *i,
                 _ => 0,
             };
             Value::String(go_duration(n as i128 * 1_000_000_000))
@@ -146,7 +147,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "durationRound" => arity(a, 1).map(|_| {
             let ns: i128 = match &a[0] {
                 Value::String(s) => parse_duration(s).unwrap_or(0),
-                Value::Int(i) => *i as i128,
+                Value::Int64(i) => *i as i128,
                 v @ Value::Object(_) => {
                     Timestamp::now().as_nanosecond()
                         - to_time(v, &TimeZone::UTC).timestamp().as_nanosecond()

@@ -100,7 +100,7 @@ fn write(out: &mut String, v: &Value, html: bool, indent: Option<&str>, depth: u
     match v {
         Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Float(x) => out.push_str(&json_float(*x)),
         Value::String(s) => escape(out, s, html),
         Value::Bytes(b) => {

@@ -122,9 +122,13 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
                     ));
                 }
             };
-            let lo = if a.len() > 1 { int(a, 1)? } else { 0 };
+            let lo = if a.len() > 1 {
+                super::args::to_int64(&a[1])
+            } else {
+                0
+            };
             let hi = if a.len() > 2 {
-                int(a, 2)?
+                super::args::to_int64(&a[2])
             } else {
                 l.len() as i64
             };

@@ -10,29 +10,28 @@ use super::args::{arity, arity_min, fail, to_float64, to_int64};
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
     let ints = || a.iter().map(to_int64).collect::<Vec<_>>();
     Some(match name {
-        "add" => Ok(Value::Int(
+        "add" => Ok(Value::Int64(
             ints().iter().fold(0i64, |x, y| x.wrapping_add(*y)),
         )),
-        "add1" => arity(a, 1).map(|_| Value::Int(to_int64(&a[0]).wrapping_add(1))),
-        "sub" => arity(a, 2).map(|_| Value::Int(to_int64(&a[0]).wrapping_sub(to_int64(&a[1])))),
-        "mul" => {
-            arity_min(a, 1).map(|_| Value::Int(ints().iter().fold(1i64, |x, y| x.wrapping_mul(*y))))
-        }
+        "add1" => arity(a, 1).map(|_| Value::Int64(to_int64(&a[0]).wrapping_add(1))),
+        "sub" => arity(a, 2).map(|_| Value::Int64(to_int64(&a[0]).wrapping_sub(to_int64(&a[1])))),
+        "mul" => arity_min(a, 1)
+            .map(|_| Value::Int64(ints().iter().fold(1i64, |x, y| x.wrapping_mul(*y)))),
         "div" | "mod" => arity(a, 2).and_then(|_| {
             let (x, y) = (to_int64(&a[0]), to_int64(&a[1]));
             if y == 0 {
                 return fail("runtime error: integer divide by zero");
             }
-            Ok(Value::Int(if name == "div" {
+            Ok(Value::Int64(if name == "div" {
                 x.wrapping_div(y)
             } else {
                 x.wrapping_rem(y)
             }))
         }),
         "max" | "biggest" => {
-            arity_min(a, 1).map(|_| Value::Int(ints().into_iter().max().unwrap_or(0)))
+            arity_min(a, 1).map(|_| Value::Int64(ints().into_iter().max().unwrap_or(0)))
         }
-        "min" => arity_min(a, 1).map(|_| Value::Int(ints().into_iter().min().unwrap_or(0))),
+        "min" => arity_min(a, 1).map(|_| Value::Int64(ints().into_iter().min().unwrap_or(0))),
         "floor" => arity(a, 1).map(|_| Value::Float(to_float64(&a[0]).floor())),
         "ceil" => arity(a, 1).map(|_| Value::Float(to_float64(&a[0]).ceil())),
         "round" => arity_min(a, 2).map(|_| {

@@ -38,10 +38,11 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "atoi" => {
             arity(a, 1).and_then(|_| Ok(Value::Int(string(a, 0)?.parse::<i64>().unwrap_or(0))))
         }
-        "int" | "int64" => arity(a, 1).map(|_| Value::Int(to_int64(&a[0]))),
+        "int" => arity(a, 1).map(|_| Value::Int(to_int64(&a[0]))),
+        "int64" => arity(a, 1).map(|_| Value::Int64(to_int64(&a[0]))),
         "float64" => arity(a, 1).map(|_| Value::Float(to_float64(&a[0]))),
         "toDecimal" => {
-            arity(a, 1).map(|_| Value::Int(i64::from_str_radix(&strval(&a[0]), 8).unwrap_or(0)))
+            arity(a, 1).map(|_| Value::Int64(i64::from_str_radix(&strval(&a[0]), 8).unwrap_or(0)))
         }
         "base" | "osBase" => arity(a, 1).and_then(|_| Ok(Value::String(base(&string(a, 0)?)))),
         "dir" | "osDir" => arity(a, 1).and_then(|_| Ok(Value::String(dir(&string(a, 0)?)))),

@@ -33,7 +33,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
 fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "string",
-        Value::Int(_) | Value::Float(_) => "number",
+        Value::Int(_) | Value::Int64(_) | Value::Float(_) => "number",
         Value::Bool(_) => "bool",
         Value::List(_) => "array",
         _ => "object",
@@ -176,7 +176,7 @@ impl Emitter {
         match v {
             Value::Nil => "null".into(),
             Value::Bool(b) => b.to_string(),
-            Value::Int(i) => i.to_string(),
+            Value::Int(i) | Value::Int64(i) => i.to_string(),
             Value::Float(x) => {
                 if x.is_nan() {
                     ".nan".into()
