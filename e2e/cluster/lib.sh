@@ -26,9 +26,10 @@ declare -A PORTS=(
   [git-https]=$((PORT_BASE + 483))
   [sshd]=$((PORT_BASE + 422))
   [registry]=$((PORT_BASE + 500))
+  [registry-auth]=$((PORT_BASE + 501))
 )
 CLUSTER_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
-SERVICE_COMPONENTS=(fcgiwrap nginx sshd registry)
+SERVICE_COMPONENTS=(fcgiwrap nginx sshd registry registry-auth)
 # Executable names we may ever start; the pattern fallback in down.sh never touches anything else.
 OUR_EXES=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok nginx fcgiwrap sshd docker-registry)
 

@@ -105,8 +105,13 @@ LogLevel INFO
 CONF
 }
 
+# write_registry_conf NAME DIR: a docker-registry config; with AUTH=1 it serves HTTPS (certificate from
+# the per-run CA) and requires the basic-auth user of the Git server.
 write_registry_conf() {
-  cat >"$SVC/registry/config.yml" <<CONF
+  local name=$1 dir=$2 auth=${3:-0}
+  mkdir -p "$dir/data"
+  {
+    cat <<CONF
 version: 0.1
 log:
   level: info
@@ -114,13 +119,25 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $SVC/registry/data
+    rootdirectory: $dir/data
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:${PORTS[registry]}
+  addr: 127.0.0.1:${PORTS[$name]}
   secret: $(openssl rand -hex 16)
 CONF
+    if [ "$auth" = 1 ]; then
+      cat <<CONF
+  tls:
+    certificate: $PKI/git-server.crt
+    key: $PKI/git-server.key
+auth:
+  htpasswd:
+    realm: ferroflux-registry
+    path: $SVC/nginx/htpasswd
+CONF
+    fi
+  } >"$dir/config.yml"
 }
 
 # write_service_facts: services.env (shell) and services.json (tests), same facts.
@@ -144,6 +161,7 @@ FERROFLUX_SSH_IDENTITY=$SVC/ssh/client_ed25519
 FERROFLUX_SSH_KNOWN_HOSTS=$SVC/ssh/known_hosts
 FERROFLUX_GIT_REPOS_DIR=$REPOS
 FERROFLUX_REGISTRY=127.0.0.1:${PORTS[registry]}
+FERROFLUX_REGISTRY_AUTH=127.0.0.1:${PORTS[registry-auth]}
 ENV
   cat >"$CLUSTER_DIR/services.json" <<JSON
 {
@@ -161,7 +179,8 @@ ENV
   "ssh_identity": "$SVC/ssh/client_ed25519",
   "ssh_known_hosts": "$SVC/ssh/known_hosts",
   "git_repos_dir": "$REPOS",
-  "registry": "127.0.0.1:${PORTS[registry]}"
+  "registry": "127.0.0.1:${PORTS[registry]}",
+  "registry_auth": "127.0.0.1:${PORTS[registry-auth]}"
 }
 JSON
   chmod 600 "$CLUSTER_DIR/services.env" "$CLUSTER_DIR/services.json"

@@ -3,7 +3,7 @@
 #   Git over smart HTTP (nginx + fcgiwrap + git-http-backend): HTTPS with basic auth (/git) or a bearer
 #   token (/git-token), plain HTTP anonymous (/git); static files under /files (HTTPS: basic auth)
 #   Git over ssh (sshd with its own config and host key, key-only login forced into git-shell)
-#   an OCI registry (Debian's docker-registry, plain HTTP, no auth)
+#   OCI registries (Debian's docker-registry): plain HTTP without auth, and HTTPS with basic auth
 # Connection facts go to $CLUSTER_DIR/services.env and services.json.
 #
 #   e2e/cluster/services.sh up|down      (up.sh calls `up`; it needs the CA that up.sh generated)
@@ -32,17 +32,21 @@ services_down() {
   done
 }
 
+registry_auth_answers() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$PKI/ca.crt" "https://127.0.0.1:${PORTS[registry-auth]}/v2/")" = 401 ]
+}
+
 services_up() {
   [ -f "$PKI/ca.crt" ] || die "no CA in $PKI: run e2e/cluster/up.sh (it starts the services too)"
   services_down
   local name
-  for name in git-http git-https sshd registry; do
+  for name in git-http git-https sshd registry registry-auth; do
     if port_listening "${PORTS[$name]}"; then
       die "port ${PORTS[$name]} ($name) is taken by: $(port_owner "${PORTS[$name]}")"
     fi
   done
   rm -rf "$SVC"
-  mkdir -p "$REPOS" "$FILES" "$SVC/nginx/tmp" "$SVC/ssh" "$SVC/registry/data" "$RUN" "$LOGS"
+  mkdir -p "$REPOS" "$FILES" "$SVC/nginx/tmp" "$SVC/ssh" "$RUN" "$LOGS"
 
   # Basic-auth credentials: a fresh random password per run.
   GIT_PASSWORD=$(openssl rand -hex 12)
@@ -62,9 +66,11 @@ services_up() {
   if [ "$(id -u)" = 0 ]; then mkdir -p /run/sshd && chmod 755 /run/sshd; fi
   start_daemon sshd /usr/sbin/sshd -D -e -f "$SVC/ssh/sshd_config"
 
-  log "starting docker-registry on :${PORTS[registry]}"
-  write_registry_conf
+  log "starting docker-registry on :${PORTS[registry]} (HTTP) and :${PORTS[registry-auth]} (HTTPS + basic auth)"
+  write_registry_conf registry "$SVC/registry"
   start_daemon registry /usr/bin/docker-registry serve "$SVC/registry/config.yml"
+  write_registry_conf registry-auth "$SVC/registry-auth" 1
+  start_daemon registry-auth /usr/bin/docker-registry serve "$SVC/registry-auth/config.yml"
 
   wait_for "Git HTTPS" 20 curl -sf --cacert "$PKI/ca.crt" -u "$GIT_USER:$GIT_PASSWORD" \
     "https://127.0.0.1:${PORTS[git-https]}/healthz" || die "nginx not answering; see $LOGS/nginx*.log"
@@ -73,6 +79,9 @@ services_up() {
   wait_for "sshd" 20 port_listening "${PORTS[sshd]}" || die "sshd not listening; see $LOGS/sshd.log"
   wait_for "registry" 20 curl -sf "http://127.0.0.1:${PORTS[registry]}/v2/" ||
     die "registry not answering; see $LOGS/registry.log"
+  # Without credentials the authenticated registry answers 401, which is how we know it is up.
+  wait_for "registry with auth" 20 registry_auth_answers ||
+    die "registry with auth not answering; see $LOGS/registry-auth.log"
   write_service_facts
   log "services up; facts in $CLUSTER_DIR/services.env"
 }

@@ -40,6 +40,9 @@ pub struct Services {
     pub git_repos_dir: PathBuf,
     /// The OCI registry, `127.0.0.1:PORT`, plain HTTP, no auth.
     pub registry: String,
+    /// A second OCI registry, `127.0.0.1:PORT`, HTTPS (certificate signed by [`Services::ca_cert`])
+    /// with basic auth: [`Services::git_username`] / [`Services::git_password`].
+    pub registry_auth: String,
 }
 
 impl Services {
@@ -96,7 +99,8 @@ mod tests {
             "ssh_identity": "/c/ssh/id",
             "ssh_known_hosts": "/c/ssh/known_hosts",
             "git_repos_dir": "/c/repos",
-            "registry": "127.0.0.1:24500"
+            "registry": "127.0.0.1:24500",
+            "registry_auth": "127.0.0.1:24501"
         })
         .to_string()
     }

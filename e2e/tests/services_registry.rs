@@ -1,6 +1,8 @@
 //! The OCI registry: push a Flux-style artifact (custom media types) and pull it back by digest.
 
-use oci_client::client::{ClientConfig, ClientProtocol, Config, ImageLayer};
+use oci_client::client::{
+    Certificate, CertificateEncoding, ClientConfig, ClientProtocol, Config, ImageLayer,
+};
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 use sha2::{Digest, Sha256};
@@ -71,4 +73,65 @@ async fn pulling_an_unknown_tag_fails() {
         .pull(&missing, &RegistryAuth::Anonymous, vec![FLUX_CONTENT])
         .await;
     assert!(result.is_err(), "pulled a tag that was never pushed");
+}
+
+/// A client for the HTTPS registry that trusts the test CA.
+fn tls_client() -> Client {
+    let ca = std::fs::read(&ensure_cluster().services().ca_cert).unwrap();
+    Client::new(ClientConfig {
+        extra_root_certificates: vec![Certificate {
+            encoding: CertificateEncoding::Pem,
+            data: ca,
+        }],
+        ..ClientConfig::default()
+    })
+}
+
+#[tokio::test]
+async fn registry_with_tls_and_basic_auth_requires_the_password() {
+    let services = ensure_cluster().services();
+    let reference: Reference = format!(
+        "{}/e2e/{}:v1",
+        services.registry_auth,
+        unique_name("private")
+    )
+    .parse()
+    .unwrap();
+    let push = |auth: RegistryAuth| {
+        let reference = reference.clone();
+        async move {
+            let layer = ImageLayer::new(b"private".to_vec(), FLUX_CONTENT.to_string(), None);
+            let config = Config::new(b"{}".to_vec(), FLUX_CONFIG.to_string(), None);
+            tls_client()
+                .push(&reference, &[layer], config, &auth, None)
+                .await
+        }
+    };
+
+    assert!(
+        push(RegistryAuth::Anonymous).await.is_err(),
+        "anonymous push accepted"
+    );
+    let wrong = RegistryAuth::Basic(services.git_username.clone(), "wrong".into());
+    assert!(
+        push(wrong).await.is_err(),
+        "push with a wrong password accepted"
+    );
+
+    let good = RegistryAuth::Basic(services.git_username.clone(), services.git_password.clone());
+    push(good.clone())
+        .await
+        .expect("push with the right password");
+    let image = tls_client()
+        .pull(&reference, &good, vec![FLUX_CONTENT])
+        .await
+        .unwrap();
+    assert_eq!(image.layers[0].data.as_ref(), b"private");
+    assert!(
+        tls_client()
+            .pull(&reference, &RegistryAuth::Anonymous, vec![FLUX_CONTENT])
+            .await
+            .is_err(),
+        "anonymous pull accepted"
+    );
 }
