@@ -45,6 +45,12 @@ fn derived_crds() -> Vec<CustomResourceDefinition> {
         kustomize::Kustomization::crd(),
         crate::helm::v2::HelmRelease::crd(),
         crate::source_extensions::v1beta1::ArtifactGenerator::crd(),
+        crate::notification::v1beta3::Provider::crd(),
+        crate::notification::v1beta3::Alert::crd(),
+        crate::notification::v1::Receiver::crd(),
+        crate::image::v1::ImageRepository::crd(),
+        crate::image::v1::ImagePolicy::crd(),
+        crate::image::v1::ImageUpdateAutomation::crd(),
     ]
 }
 

@@ -9,8 +9,10 @@
 pub mod crds;
 pub mod duration;
 pub mod helm;
+pub mod image;
 pub mod kustomize;
 pub mod meta;
+pub mod notification;
 pub mod schema;
 pub mod source;
 pub mod source_extensions;

@@ -8,6 +8,7 @@ use pretty_assertions::assert_eq;
 #[test]
 fn sample_objects_round_trip_unchanged() {
     let mut seen = 0;
+    let mut kinds = std::collections::BTreeSet::new();
     let mut entries: Vec<_> = std::fs::read_dir(common::data_dir())
         .expect("read tests/data")
         .map(|e| e.expect("entry").path())
@@ -22,6 +23,7 @@ fn sample_objects_round_trip_unchanged() {
                 .unwrap_or_else(|e| panic!("{name} does not deserialize: {e}"));
             assert_eq!(input, output, "{name} changed in a round trip");
             seen += 1;
+            kinds.insert(input["kind"].as_str().unwrap_or_default().to_string());
         }
     }
     assert!(

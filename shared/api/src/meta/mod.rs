@@ -1,5 +1,6 @@
 //! Types and constants shared by every Flux API group (Flux's `fluxcd/pkg/apis/meta`).
 
+mod acl;
 mod artifact;
 mod conditions;
 mod constants;
@@ -7,6 +8,7 @@ mod history;
 mod object;
 mod references;
 
+pub use acl::{AccessFrom, NamespaceSelector};
 pub use artifact::Artifact;
 pub use conditions::{get_condition, is_ready, is_status_true, remove_condition, set_condition};
 pub use constants::*;

@@ -64,6 +64,12 @@ pub fn round_trip_flux_object(input: &Value) -> Option<Result<Value, String>> {
         kustomize::Kustomization,
         helm::HelmRelease,
         ferroflux_api::source_extensions::v1beta1::ArtifactGenerator,
+        ferroflux_api::notification::v1beta3::Provider,
+        ferroflux_api::notification::v1beta3::Alert,
+        ferroflux_api::notification::v1::Receiver,
+        ferroflux_api::image::v1::ImageRepository,
+        ferroflux_api::image::v1::ImagePolicy,
+        ferroflux_api::image::v1::ImageUpdateAutomation,
     );
     if api_version.contains("fluxcd.io/") {
         return Some(Err(format!("no type for {api_version} {kind}")));

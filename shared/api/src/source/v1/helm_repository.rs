@@ -1,12 +1,10 @@
 //! HelmRepository: a Helm chart repository index (HTTP) or an OCI registry holding charts.
 
-use std::collections::BTreeMap;
-
 use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::meta::{Artifact, Condition, LocalObjectReference, ReconcileRequestStatus};
+use crate::meta::{AccessFrom, Artifact, Condition, LocalObjectReference, ReconcileRequestStatus};
 
 /// Desired state of a HelmRepository.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -77,23 +75,6 @@ pub struct HelmRepositorySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("enum" = ["generic", "aws", "azure", "gcp"], "default" = "generic"))]
     pub provider: Option<String>,
-}
-
-/// Access control list for cross-namespace references.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AccessFrom {
-    /// Namespaces (by labels) allowed to reference the object.
-    pub namespace_selectors: Vec<NamespaceSelector>,
-}
-
-/// Selects namespaces by labels.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct NamespaceSelector {
-    /// Labels a namespace must have.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub match_labels: Option<BTreeMap<String, String>>,
 }
 
 /// Observed state of a HelmRepository.
