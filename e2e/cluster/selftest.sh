@@ -60,9 +60,13 @@ check "second up.sh takes under 2 s" test $(($(now_ms) - start)) -lt 2000
 git_backend_status() {
   curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORTS[git-http]}/git/none.git/info/refs?service=git-upload-pack"
 }
+git init -q --bare "$CLUSTER_DIR/services/git/repos/kept.git"
+cp "$CLUSTER_DIR/services.json" "$out/services-before.json"
 "$S/services.sh" up 2>/dev/null
 check "services restart: git-http-backend answers (404 for a missing repo, not 502)" \
   test "$(git_backend_status)" = 404
+check "services restart keeps repositories" test -d "$CLUSTER_DIR/services/git/repos/kept.git"
+check "services restart keeps credentials and keys" cmp -s "$out/services-before.json" "$CLUSTER_DIR/services.json"
 
 # 3. A crashed run: apiserver killed, pidfiles lost. up.sh cleans up and starts afresh.
 kill -KILL "$(cat "$RUN/kube-apiserver.pid")"

@@ -79,8 +79,8 @@ CONF
 
 write_sshd_conf() {
   local ssh=$SVC/ssh
-  ssh-keygen -q -t ed25519 -N '' -C ferroflux-e2e-host -f "$ssh/ssh_host_ed25519_key"
-  ssh-keygen -q -t ed25519 -N '' -C ferroflux-e2e-client -f "$ssh/client_ed25519"
+  [ -f "$ssh/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C ferroflux-e2e-host -f "$ssh/ssh_host_ed25519_key"
+  [ -f "$ssh/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C ferroflux-e2e-client -f "$ssh/client_ed25519"
   # Clients verify the host against this file (StrictHostKeyChecking=yes).
   echo "[127.0.0.1]:${PORTS[sshd]} $(cut -d' ' -f1,2 "$ssh/ssh_host_ed25519_key.pub")" >"$ssh/known_hosts"
   # Key-only login for the invoking user, forced into git-shell: the key can push and fetch, nothing else.

@@ -45,13 +45,17 @@ services_up() {
       die "port ${PORTS[$name]} ($name) is taken by: $(port_owner "${PORTS[$name]}")"
     fi
   done
-  rm -rf "$SVC"
+  # A restart keeps repositories, files, registry data, credentials and ssh keys, so tests that
+  # already read services.json keep working; up.sh wipes everything for a fresh cluster.
   mkdir -p "$REPOS" "$FILES" "$SVC/nginx/tmp" "$SVC/ssh" "$RUN" "$LOGS"
-
-  # Basic-auth credentials: a fresh random password per run.
-  GIT_PASSWORD=$(openssl rand -hex 12)
+  if [ ! -f "$SVC/credentials" ]; then
+    # Fresh random basic-auth password and bearer token per cluster.
+    printf 'GIT_PASSWORD=%s\nGIT_TOKEN=%s\n' "$(openssl rand -hex 12)" "$(openssl rand -hex 16)" >"$SVC/credentials"
+    chmod 600 "$SVC/credentials"
+  fi
+  # shellcheck source=/dev/null
+  source "$SVC/credentials"
   htpasswd -bcB "$SVC/nginx/htpasswd" "$GIT_USER" "$GIT_PASSWORD" 2>/dev/null
-  GIT_TOKEN=$(openssl rand -hex 16)
 
   log "starting Git smart HTTP on :${PORTS[git-http]} and HTTPS on :${PORTS[git-https]}"
   # fcgiwrap leaves its socket behind when stopped, and will not bind over it.
