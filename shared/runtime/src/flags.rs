@@ -26,7 +26,9 @@ pub struct ControllerFlags {
     pub concurrent: u16,
 
     /// Only one replica reconciles at a time (Lease-based leader election).
-    #[arg(long, default_value_t = false)]
+    /// Accepts `--enable-leader-election` and `--enable-leader-election=true|false`, as Flux.
+    #[arg(long, default_value_t = false, num_args = 0..=1, default_missing_value = "true",
+          require_equals = true, action = clap::ArgAction::Set)]
     pub enable_leader_election: bool,
 
     /// Only reconcile objects matching this label selector (empty: all objects).
@@ -68,5 +70,35 @@ impl StorageFlags {
         let port = self.storage_addr.rsplit(':').next().unwrap_or("9090");
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
         format!("{host}:{port}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Args {
+        #[command(flatten)]
+        controller: ControllerFlags,
+        #[command(flatten)]
+        storage: StorageFlags,
+    }
+
+    #[test]
+    fn flux_style_flags_parse() {
+        let a = Args::parse_from([
+            "x",
+            "--enable-leader-election",
+            "--storage-adv-addr=sc.flux-system:80",
+        ]);
+        assert!(a.controller.enable_leader_election);
+        assert_eq!(a.storage.advertised_addr(), "sc.flux-system:80");
+        let a = Args::parse_from(["x", "--enable-leader-election=false", "--concurrent=10"]);
+        assert!(!a.controller.enable_leader_election);
+        assert_eq!(a.controller.concurrent, 10);
+        assert_eq!(a.controller.metrics_addr, ":8080");
+        assert_eq!(a.storage.storage_addr, ":9090");
     }
 }
