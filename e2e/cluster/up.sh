@@ -4,6 +4,7 @@
 #
 #   e2e/cluster/up.sh           start (idempotent: returns at once when already running)
 #   e2e/cluster/up.sh --check   exit 0 if the cluster is up and healthy, 1 otherwise; starts nothing
+#   e2e/cluster/up.sh --check-control-plane   the same, ignoring the test services
 #
 # Guarded by flock, so parallel test processes may all call it. A crashed earlier run (stale pids,
 # ports, data) is cleaned up first. Writes $CLUSTER_DIR/kubeconfig (admin); logs in $CLUSTER_DIR/logs.
@@ -35,10 +36,16 @@ healthy() {
 }
 
 mkdir -p "$CLUSTER_DIR"
-if [ "${1:-}" = --check ]; then
-  healthy
-  exit
-fi
+case ${1:-} in
+  --check)
+    healthy
+    exit
+    ;;
+  --check-control-plane)
+    control_plane_healthy
+    exit
+    ;;
+esac
 
 exec 9>"$CLUSTER_DIR/.lock"
 if ! flock -n 9; then

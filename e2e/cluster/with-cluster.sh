@@ -13,11 +13,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
   exit 2
 }
 
+# Only a control plane we start is ours to stop; restarting dead services does not count.
 started=0
-if ! "$E2E_CLUSTER_SCRIPTS/up.sh" --check; then
-  "$E2E_CLUSTER_SCRIPTS/up.sh"
-  started=1
-fi
+"$E2E_CLUSTER_SCRIPTS/up.sh" --check-control-plane || started=1
+"$E2E_CLUSTER_SCRIPTS/up.sh"
 
 export FERROFLUX_CLUSTER_DIR=$CLUSTER_DIR
 rc=0
