@@ -59,7 +59,7 @@ pub async fn run(ctx: Arc<Context>, namespace: Option<String>, concurrency: u16)
     };
     let controller = Controller::new(api, watcher::Config::default())
         .with_config(ControllerConfig::default().concurrency(concurrency));
-    let controller = notify::watch_sources(controller, &ctx.client, namespace.as_deref());
+    let controller = notify::watch_sources(controller, &ctx.client, namespace.as_deref()).await;
     controller
         .run(reconcile, error_policy, ctx)
         .for_each(|result| async move {

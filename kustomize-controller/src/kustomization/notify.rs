@@ -18,7 +18,9 @@ use super::Context;
 use super::source::SOURCE_GROUP;
 
 /// Reconciles the Kustomizations referring to a GitRepository or OCIRepository when it changes.
-pub fn watch_sources(
+/// Kinds whose CRD is not installed are not watched (a watch on them would fail in a tight
+/// loop); Kustomizations using them still reconcile on their interval.
+pub async fn watch_sources(
     controller: Controller<Kustomization>,
     client: &kube::Client,
     namespace: Option<&str>,
@@ -29,6 +31,10 @@ pub fn watch_sources(
         ("OCIRepository", "ocirepositories"),
     ] {
         let gvk = GroupVersionKind::gvk(SOURCE_GROUP, "v1", kind);
+        if let Err(e) = kube::discovery::pinned_kind(client, &gvk).await {
+            tracing::warn!(%kind, error = %e, "source kind not served, not watching it");
+            continue;
+        }
         let resource = ApiResource::from_gvk_with_plural(&gvk, plural);
         let api: Api<DynamicObject> = match namespace {
             Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
