@@ -72,6 +72,9 @@ async fn install_check_version_uninstall() {
         "{}",
         dry.stdout
     );
+    let crd_line =
+        "CustomResourceDefinition kustomizations.kustomize.toolkit.fluxcd.io deleted (dry run)";
+    assert!(dry.stdout.contains(crd_line), "{}", dry.stdout);
     assert!(
         deployments
             .get_opt("source-controller")
@@ -142,4 +145,39 @@ async fn install_single_component() {
     ferroflux(&["uninstall", "-n", &ns, "--silent", "--keep-crds"])
         .await
         .expect_ok();
+}
+
+#[tokio::test]
+async fn context_flag_picks_the_context() {
+    let kubeconfig = std::fs::read_to_string(common::kubeconfig()).unwrap();
+    let mut config: serde_json::Value = serde_saphyr::from_str(&kubeconfig).unwrap();
+    let good = config["current-context"].as_str().unwrap().to_string();
+    let user = config["contexts"][0]["context"]["user"].clone();
+    config["clusters"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "name": "closed-port", "cluster": { "server": "https://127.0.0.1:1" }
+        }));
+    config["contexts"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "name": "closed-port", "context": { "cluster": "closed-port", "user": user }
+        }));
+    config["current-context"] = "closed-port".into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kubeconfig");
+    std::fs::write(&path, serde_saphyr::to_string(&config).unwrap()).unwrap();
+    let path = path.to_str().unwrap();
+
+    common::ferroflux_raw(&["--kubeconfig", path, "check", "--pre"])
+        .await
+        .expect_err("https://127.0.0.1:1");
+    common::ferroflux_raw(&["--kubeconfig", path, "--context", &good, "check", "--pre"])
+        .await
+        .expect_ok();
+    common::ferroflux_raw(&["--kubeconfig", path, "--context", "nope", "check", "--pre"])
+        .await
+        .expect_err("nope");
 }
