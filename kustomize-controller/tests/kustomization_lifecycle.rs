@@ -149,3 +149,40 @@ async fn spec_overlay_settings_reach_the_objects_and_status_settles() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn suspended_kustomizations_are_left_alone_until_resumed() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        install_crds(&client).await;
+        let server = ArtifactServer::start().await;
+        let artifact = server.publish(&[("a.yaml", &config_map_yaml("a", "1"))]);
+        set_git_repository(&client, &ns, "repo", &artifact).await;
+        start_controller(&ns).await;
+        apply_kustomization(
+            &client,
+            &ns,
+            "paused",
+            json!({"targetNamespace": ns, "suspend": true}),
+        )
+        .await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+        assert!(
+            cms.get_opt("a").await.unwrap().is_none(),
+            "suspended: nothing applied"
+        );
+        assert_eq!(ready_of(&client, &ns, "paused").await, None);
+
+        apply_kustomization(
+            &client,
+            &ns,
+            "paused",
+            json!({"targetNamespace": ns, "suspend": false}),
+        )
+        .await;
+        wait_ready(&client, &ns, "paused", "True", "Applied revision").await;
+        assert!(cms.get_opt("a").await.unwrap().is_some());
+    })
+    .await;
+}
