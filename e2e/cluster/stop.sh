@@ -24,14 +24,14 @@ stop_pids() {
 }
 
 stop_everything() {
-  local name pids
-  # Reverse start order: services first, etcd last, so nothing logs errors about a vanished dependency.
-  for name in "${SERVICE_COMPONENTS[@]}" kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
-    if pid_alive "$name"; then
-      stop_pids "$name" "$(cat "$RUN/$name.pid")"
-    fi
+  local name pids=()
+  # All at once: the cluster is being thrown away, so nobody minds a dependency vanishing first,
+  # and down.sh takes as long as the slowest component instead of the sum of them.
+  for name in "${SERVICE_COMPONENTS[@]}" "${CLUSTER_COMPONENTS[@]}"; do
+    if pid_alive "$name"; then pids+=("$(cat "$RUN/$name.pid")"); fi
     rm -f "$RUN/$name.pid"
   done
+  stop_pids "cluster processes" "${pids[@]}"
   # Fallback for lost pidfiles (a crashed or interrupted up.sh): only our binaries, only for this cluster dir.
   mapfile -t pids < <(our_pids)
   if [ "${#pids[@]}" -gt 0 ]; then
