@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CLUSTER := e2e/cluster
 
-.PHONY: help test demo lint fmt cluster-up cluster-down cluster-build services-up services-down crds
+.PHONY: help test demo lint fmt cluster-up cluster-down cluster-build cluster-selftest services-up services-down crds
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ cluster-down: ## Stop the test cluster and every test service; leaves no process
 
 cluster-build: ## Build (or find cached) etcd, Kubernetes components and kwok from their Go modules
 	$(CLUSTER)/build.sh
+
+cluster-selftest: ## Check the cluster scripts' lifecycle on their own ports (parallel up, crash recovery, clean down)
+	$(CLUSTER)/selftest.sh
 
 services-up: ## (Re)start only the test services (Git HTTPS/HTTP/ssh, OCI registry); needs cluster-up once
 	$(CLUSTER)/services.sh up
