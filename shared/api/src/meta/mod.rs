@@ -13,7 +13,7 @@ pub use artifact::Artifact;
 pub use conditions::{get_condition, is_ready, is_status_true, remove_condition, set_condition};
 pub use constants::*;
 pub use history::Snapshot;
-pub use object::{ObjectWithConditions, ReconcileRequestStatus};
+pub use object::{ObjectWithArtifact, ObjectWithConditions, ReconcileRequestStatus};
 pub use references::{
     DependencyReference, KubeConfigReference, LocalObjectReference, NamespacedObjectKindReference,
     NamespacedObjectReference, SecretKeyReference, ValuesReference,

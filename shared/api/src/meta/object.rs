@@ -73,3 +73,24 @@ macro_rules! impl_object_with_conditions {
         false
     };
 }
+
+/// Implemented by every kind that publishes an artifact (the source kinds and ExternalArtifact),
+/// so consumers can fetch from any source the same way.
+pub trait ObjectWithArtifact {
+    /// `status.artifact`, when the source has produced one.
+    fn artifact(&self) -> Option<&super::Artifact>;
+}
+
+/// Implements [`ObjectWithArtifact`] for kinds whose status has an `artifact` field.
+#[macro_export]
+macro_rules! impl_object_with_artifact {
+    ($($kind:ty),* $(,)?) => {
+        $(
+            impl $crate::meta::ObjectWithArtifact for $kind {
+                fn artifact(&self) -> Option<&$crate::meta::Artifact> {
+                    self.status.as_ref()?.artifact.as_ref()
+                }
+            }
+        )*
+    };
+}

@@ -31,7 +31,8 @@ pub struct ProviderSpec {
         "slack", "discord", "msteams", "rocket", "generic", "generic-hmac", "github", "gitlab",
         "gitea", "bitbucketserver", "bitbucket", "azuredevops", "googlechat", "googlepubsub",
         "webex", "sentry", "azureeventhub", "telegram", "lark", "matrix", "opsgenie",
-        "alertmanager", "grafana", "githubdispatch", "pagerduty", "datadog", "nats", "zulip"
+        "alertmanager", "grafana", "githubdispatch", "pagerduty", "datadog", "nats", "zulip",
+        "otel"
     ]))]
     pub type_: String,
     /// Deprecated and unused in v1beta3.

@@ -15,3 +15,12 @@ pub use helm_chart::*;
 pub use helm_repository::*;
 pub use oci_repository::*;
 pub use verification::*;
+
+crate::impl_object_with_artifact!(
+    GitRepository,
+    OCIRepository,
+    HelmRepository,
+    HelmChart,
+    Bucket,
+    ExternalArtifact,
+);
