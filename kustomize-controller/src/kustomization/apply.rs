@@ -6,7 +6,9 @@
 use ferroflux_api::kustomize::v1::{Kustomization, ResourceInventory, ResourceRef};
 use ferroflux_api::meta as reasons;
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
-use ferroflux_runtime::ssa::{self, ApplyOptions, ChangeSet, ObjectRef, Owner, ResourceManager};
+use ferroflux_runtime::ssa::{
+    self, ApplyOptions, ChangeSet, CleanupOptions, ObjectRef, Owner, ResourceManager,
+};
 use kube::ResourceExt;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -103,6 +105,8 @@ pub async fn apply_objects(
     let opts = ApplyOptions {
         force: ks.spec.force.unwrap_or(false),
         wait_timeout: timeout,
+        // Take over fields left by kubectl, as Flux does (objects annotated `ssa: Merge` excepted).
+        cleanup: CleanupOptions::flux_defaults(&rm.owner().field_manager),
     };
     let changes = rm.apply_all_staged(&objects, &opts).await?;
     let objects = changes.entries.iter().map(|e| e.object.clone()).collect();

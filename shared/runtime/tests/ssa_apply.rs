@@ -2,7 +2,8 @@
 
 use ferroflux_e2e::{ensure_cluster, unique_name, with_temp_namespace};
 use ferroflux_runtime::ssa::{
-    Action, ApplyOptions, DeleteOptions, Error, ObjectRef, Owner, ResourceManager, WaitOptions,
+    Action, ApplyOptions, CleanupOptions, DeleteOptions, Error, ObjectRef, Owner, ResourceManager,
+    WaitOptions,
 };
 use kube::Client;
 use serde_json::{Value, json};
@@ -348,6 +349,56 @@ async fn diff_reports_changes_without_applying_and_masks_secrets() {
         assert_eq!(diff[1].action, Action::Configured);
         assert_eq!(diff[1].desired.as_ref().unwrap()["data"]["mode"], "slow");
         assert_eq!(diff[1].live.as_ref().unwrap()["data"]["mode"], "fast");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fields_left_by_kubectl_are_taken_over_unless_merge() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client.clone());
+        let api: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
+            kube::Api::namespaced(client, &ns);
+        let post = kube::api::PostParams {
+            field_manager: Some("kubectl".into()),
+            ..Default::default()
+        };
+        for name in ["taken", "merged"] {
+            let cm: k8s_openapi::api::core::v1::ConfigMap = serde_json::from_value(config_map(
+                &ns,
+                name,
+                json!({"key": "1", "extra": "left by kubectl"}),
+            ))
+            .unwrap();
+            api.create(&post, &cm).await.unwrap();
+        }
+        let taken = config_map(&ns, "taken", json!({"key": "1"}));
+        let mut merged = config_map(&ns, "merged", json!({"key": "1"}));
+        merged["metadata"]["annotations"] = json!({"kustomize.toolkit.fluxcd.io/ssa": "Merge"});
+        let opts = ApplyOptions {
+            cleanup: CleanupOptions::flux_defaults("ssa-test"),
+            ..ApplyOptions::default()
+        };
+        let changes = rm
+            .apply_all_staged(&[taken.clone(), merged.clone()], &opts)
+            .await
+            .unwrap();
+        assert_eq!(
+            changes.action_of(&id(&taken)),
+            Some(Action::Configured),
+            "{changes}"
+        );
+        let data = api.get("taken").await.unwrap().data.unwrap();
+        assert!(!data.contains_key("extra"), "{data:?}");
+        let data = api.get("merged").await.unwrap().data.unwrap();
+        assert_eq!(data["extra"], "left by kubectl");
+
+        let again = rm
+            .apply_all_staged(&[taken.clone(), merged], &opts)
+            .await
+            .unwrap();
+        assert_eq!(again.changes().count(), 0, "{again}");
     })
     .await;
 }

@@ -1,5 +1,6 @@
 //! Staged server-side apply: dry-run everything, then apply what differs.
 
+use super::cleanup::{CleanupOptions, cleanup_patch};
 use super::object::{annotation, apply_order, comparable, is_cluster_definition};
 use super::{Action, ChangeSet, ChangeSetEntry, Error, ObjectRef, ResourceManager, WaitOptions};
 use kube::api::{DeleteParams, Patch, PatchParams};
@@ -15,6 +16,9 @@ pub struct ApplyOptions {
     pub force: bool,
     /// How long to wait for the first stage (CRDs Established, Namespaces active).
     pub wait_timeout: Duration,
+    /// Fields and annotations of other managers to take over (skipped for objects annotated
+    /// `<group>/ssa: Merge`).
+    pub cleanup: CleanupOptions,
 }
 
 impl Default for ApplyOptions {
@@ -22,6 +26,7 @@ impl Default for ApplyOptions {
         ApplyOptions {
             force: false,
             wait_timeout: Duration::from_secs(60),
+            cleanup: CleanupOptions::default(),
         }
     }
 }
@@ -30,7 +35,10 @@ impl Default for ApplyOptions {
 enum Step {
     Skip,
     Unchanged,
-    Apply { exists: bool },
+    Apply {
+        exists: bool,
+        cleanup: Option<Value>,
+    },
     Recreate,
 }
 
@@ -188,7 +196,8 @@ impl ResourceManager {
         opts: &ApplyOptions,
     ) -> Result<Step, Error> {
         let owner = &self.owner;
-        let ssa_policy = annotation(object, &owner.annotation_key("ssa")).unwrap_or("Merge");
+        let explicit_policy = annotation(object, &owner.annotation_key("ssa"));
+        let ssa_policy = explicit_policy.unwrap_or("Merge");
         if annotation(object, &owner.annotation_key("reconcile")) == Some("disabled")
             || ssa_policy.eq_ignore_ascii_case("ignore")
         {
@@ -207,14 +216,24 @@ impl ResourceManager {
         match api.patch(&id.name, &params, &Patch::Apply(object)).await {
             Ok(dry) => {
                 let Some(existing) = existing else {
-                    return Ok(Step::Apply { exists: false });
+                    return Ok(Step::Apply {
+                        exists: false,
+                        cleanup: None,
+                    });
                 };
                 let dry = serde_json::to_value(dry).unwrap_or_default();
                 let live = serde_json::to_value(existing).unwrap_or_default();
-                if comparable(&dry) == comparable(&live) {
+                let cleanup = match explicit_policy {
+                    Some(p) if p.eq_ignore_ascii_case("merge") => None,
+                    _ => cleanup_patch(&live, &owner.field_manager, &opts.cleanup),
+                };
+                if cleanup.is_none() && comparable(&dry) == comparable(&live) {
                     Ok(Step::Unchanged)
                 } else {
-                    Ok(Step::Apply { exists: true })
+                    Ok(Step::Apply {
+                        exists: true,
+                        cleanup,
+                    })
                 }
             }
             Err(kube::Error::Api(s)) if existing.is_some() && is_immutable(&s) => {
@@ -240,7 +259,10 @@ impl ResourceManager {
             let action = match step {
                 Step::Skip => Action::Skipped,
                 Step::Unchanged => Action::Unchanged,
-                Step::Apply { exists } => {
+                Step::Apply { exists, cleanup } => {
+                    if let Some(patch) = cleanup {
+                        self.patch_metadata(&id, &patch).await?;
+                    }
                     self.apply_one(&object, &id).await?;
                     if exists {
                         Action::Configured
@@ -263,6 +285,17 @@ impl ResourceManager {
         let api = self.api_for(id).await?;
         let params = PatchParams::apply(&self.owner.field_manager).force();
         api.patch(&id.name, &params, &Patch::Apply(object))
+            .await
+            .map_err(|source| Error::Apply {
+                object: id.to_string(),
+                source,
+            })?;
+        Ok(())
+    }
+
+    async fn patch_metadata(&self, id: &ObjectRef, patch: &Value) -> Result<(), Error> {
+        let api = self.api_for(id).await?;
+        api.patch(&id.name, &PatchParams::default(), &Patch::Merge(patch))
             .await
             .map_err(|source| Error::Apply {
                 object: id.to_string(),

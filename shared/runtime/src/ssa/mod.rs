@@ -11,6 +11,7 @@
 //! `<group>/reconcile`, `<group>/prune`), as in Flux.
 
 mod apply;
+mod cleanup;
 mod delete;
 mod diff;
 mod object;
@@ -18,6 +19,7 @@ mod resolver;
 mod wait;
 
 pub use apply::ApplyOptions;
+pub use cleanup::{CleanupOptions, FieldManager};
 pub use delete::DeleteOptions;
 pub use diff::DiffEntry;
 pub use object::{
