@@ -17,7 +17,7 @@ mkdir -p "$out"
 
 command -v hyperfine >/dev/null || { echo "hyperfine missing: apt-get install -y hyperfine" >&2; exit 2; }
 helm=$("$root/hack/gotool" helm)
-(cd "$root" && cargo build --release -q -p ferroflux-cli -p ferroflux-helm --example render_bench)
+(cd "$root" && cargo build --release -q -p ferroflux-cli && cargo build --release -q -p ferroflux-helm --example render_bench)
 ours="$target/release/ferroflux"
 inproc="$target/release/examples/render_bench"
 
