@@ -6,33 +6,39 @@ use super::super::ast::{Arg, Command};
 use super::super::error::TemplateError;
 use super::super::funcs::{self, FuncError};
 use super::super::value::Value;
-use super::{MAX_INCLUDE_DEPTH, Res, State, run};
+use super::{Ctx, MAX_INCLUDE_DEPTH, Res, State, run};
 
-impl State<'_> {
+impl<'n> State<'_, 'n> {
     pub(super) fn eval_function(
         &mut self,
         dot: &Value,
         pos: usize,
-        name: &str,
-        cmd: &Command,
+        name: &'n str,
+        cmd: Option<&'n Command>,
+        site: &'n Arg,
         fin: Option<Value>,
     ) -> Res<Value> {
-        self.at(pos, name.to_string());
+        self.at(pos, Ctx::Name(name));
+        // A function used as an argument (`{{ f (g) }}`'s `g` alone) has no arguments of its own.
+        let arg_nodes: &'n [Arg] = cmd.map(|c| &c.args[1..]).unwrap_or(&[]);
         if name == "and" || name == "or" {
-            return self.eval_and_or(dot, name == "and", cmd, fin);
+            return self.eval_and_or(dot, name == "and", cmd, site, arg_nodes, fin);
         }
-        let mut args = Vec::with_capacity(cmd.args.len());
-        for a in &cmd.args[1..] {
+        let mut args = Vec::with_capacity(arg_nodes.len() + 1);
+        for a in arg_nodes {
             args.push(self.eval_arg(dot, a)?);
         }
         if let Some(f) = fin {
             args.push(f);
         }
-        self.at(cmd.pos, cmd.to_string());
+        match cmd {
+            Some(c) => self.at(c.pos, Ctx::Command(c)),
+            None => self.at(pos, Ctx::Arg(site)),
+        }
         let result = match name {
             "include" => self.call_include(&args),
             // Templates here have no function values: `call` always fails like Go's does on one.
-            "call" => match (cmd.args.get(1), args.first()) {
+            "call" => match (arg_nodes.first(), args.first()) {
                 (Some(node), Some(v)) => Err(FuncError::Call(format!(
                     "non-function {node} of type {}",
                     v.type_name()
@@ -51,10 +57,10 @@ impl State<'_> {
                 args.len()
             ))),
             Err(FuncError::Type(i, msg)) => {
-                let Some(a) = cmd.args.get(i + 1) else {
+                let Some(a) = arg_nodes.get(i) else {
                     return Err(self.error(msg));
                 };
-                self.at(a.pos(), a.to_string());
+                self.at(a.pos(), Ctx::Arg(a));
                 Err(self.error(literal_type_error(a, msg)))
             }
         }
@@ -64,19 +70,24 @@ impl State<'_> {
         &mut self,
         dot: &Value,
         is_and: bool,
-        cmd: &Command,
+        cmd: Option<&'n Command>,
+        site: &'n Arg,
+        arg_nodes: &'n [Arg],
         fin: Option<Value>,
     ) -> Res<Value> {
-        let n = cmd.args.len() - 1 + usize::from(fin.is_some());
+        let n = arg_nodes.len() + usize::from(fin.is_some());
         if n == 0 {
             let name = if is_and { "and" } else { "or" };
-            self.at(cmd.pos, cmd.to_string());
+            match cmd {
+                Some(c) => self.at(c.pos, Ctx::Command(c)),
+                None => self.at(site.pos(), Ctx::Arg(site)),
+            }
             return Err(self.error(format!(
                 "wrong number of args for {name}: want at least 1 got 0"
             )));
         }
         let mut last = Value::Nil;
-        for a in &cmd.args[1..] {
+        for a in arg_nodes {
             last = self.eval_arg(dot, a)?;
             if last.is_truthy() != is_and {
                 return Ok(last);

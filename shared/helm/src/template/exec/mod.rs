@@ -40,12 +40,36 @@ struct Shared {
     include_depth: HashMap<String, usize>,
 }
 
-struct State<'a> {
+/// The node execution is at, kept by reference and printed only when an error needs it.
+#[derive(Clone, Copy)]
+enum Ctx<'n> {
+    None,
+    Pipe(&'n Pipe),
+    Command(&'n Command),
+    Arg(&'n Arg),
+    Name(&'n str),
+    Template(&'n str),
+}
+
+impl std::fmt::Display for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ctx::None => Ok(()),
+            Ctx::Pipe(p) => write!(f, "{p}"),
+            Ctx::Command(c) => write!(f, "{c}"),
+            Ctx::Arg(a) => write!(f, "{a}"),
+            Ctx::Name(n) => write!(f, "{n}"),
+            Ctx::Template(n) => write!(f, "{{{{template {n:?}}}}}"),
+        }
+    }
+}
+
+struct State<'a, 'n> {
     set: &'a Templates,
     template: String,
     source: Arc<Source>,
     vars: Vec<(String, Value)>,
-    at: (usize, String),
+    at: (usize, Ctx<'n>),
     shared: &'a mut Shared,
     undefined_assign: Option<String>,
 }
@@ -88,7 +112,7 @@ fn run(
         template: template.name.clone(),
         source: template.source.clone(),
         vars: vec![("$".into(), data.clone())],
-        at: (0, String::new()),
+        at: (0, Ctx::None),
         shared,
         undefined_assign: None,
     };
@@ -100,7 +124,7 @@ fn run(
     }
 }
 
-impl State<'_> {
+impl<'n> State<'_, 'n> {
     fn error(&self, message: impl Into<String>) -> Flow {
         let (line, col) = self.source.line_col(self.at.0);
         Flow::Error(TemplateError::Exec {
@@ -108,23 +132,23 @@ impl State<'_> {
             line,
             col,
             template: self.template.clone(),
-            context: self.at.1.clone(),
+            context: self.at.1.to_string(),
             message: message.into(),
         })
     }
 
-    fn at(&mut self, pos: usize, context: String) {
+    fn at(&mut self, pos: usize, context: Ctx<'n>) {
         self.at = (pos, context);
     }
 
-    fn walk_list(&mut self, out: &mut String, dot: &Value, nodes: &[Node]) -> Res<()> {
+    fn walk_list(&mut self, out: &mut String, dot: &Value, nodes: &'n [Node]) -> Res<()> {
         for n in nodes {
             self.walk(out, dot, n)?;
         }
         Ok(())
     }
 
-    fn walk(&mut self, out: &mut String, dot: &Value, node: &Node) -> Res<()> {
+    fn walk(&mut self, out: &mut String, dot: &Value, node: &'n Node) -> Res<()> {
         match node {
             Node::Text(t) => out.push_str(t),
             Node::Action(pipe) => {
@@ -137,7 +161,7 @@ impl State<'_> {
             Node::Break => return Err(Flow::Break),
             Node::Continue => return Err(Flow::Continue),
             Node::Template { pos, name, pipe } => {
-                self.at(*pos, format!("{{{{template {name:?}}}}}"));
+                self.at(*pos, Ctx::Template(name));
                 let data = match pipe {
                     Some(p) => self.eval_pipeline(dot, p)?,
                     None => Value::Nil,
@@ -153,7 +177,7 @@ impl State<'_> {
         Ok(())
     }
 
-    fn walk_branch(&mut self, out: &mut String, dot: &Value, b: &Branch) -> Res<()> {
+    fn walk_branch(&mut self, out: &mut String, dot: &Value, b: &'n Branch) -> Res<()> {
         let mark = self.vars.len();
         let result = if b.kind == BranchKind::Range {
             self.walk_range(out, dot, b)
@@ -164,7 +188,7 @@ impl State<'_> {
         result
     }
 
-    fn walk_if_with(&mut self, out: &mut String, dot: &Value, b: &Branch) -> Res<()> {
+    fn walk_if_with(&mut self, out: &mut String, dot: &Value, b: &'n Branch) -> Res<()> {
         let v = self.eval_pipeline(dot, &b.pipe)?;
         if v.is_truthy() {
             let new_dot = if b.kind == BranchKind::With {
@@ -180,15 +204,9 @@ impl State<'_> {
         }
     }
 
-    fn walk_range(&mut self, out: &mut String, dot: &Value, b: &Branch) -> Res<()> {
+    fn walk_range(&mut self, out: &mut String, dot: &Value, b: &'n Branch) -> Res<()> {
         let decl = b.pipe.decl.clone();
-        let plain = Pipe {
-            pos: b.pipe.pos,
-            decl: Vec::new(),
-            is_assign: false,
-            cmds: b.pipe.cmds.clone(),
-        };
-        let v = self.eval_pipeline(dot, &plain)?.resolved();
+        let v = self.eval_commands(dot, &b.pipe)?.resolved();
         let items: Vec<(Value, Value)> = match &v {
             Value::List(l) => l
                 .iter()
@@ -268,13 +286,18 @@ impl State<'_> {
         }
     }
 
-    fn eval_pipeline(&mut self, dot: &Value, pipe: &Pipe) -> Res<Value> {
-        self.at(pipe.pos, pipe.to_string());
+    /// The pipeline's value, without its declarations (`range` binds those itself).
+    fn eval_commands(&mut self, dot: &Value, pipe: &'n Pipe) -> Res<Value> {
+        self.at(pipe.pos, Ctx::Pipe(pipe));
         let mut val: Option<Value> = None;
         for cmd in &pipe.cmds {
             val = Some(self.eval_command(dot, cmd, val)?);
         }
-        let v = val.unwrap_or_default();
+        Ok(val.unwrap_or_default())
+    }
+
+    fn eval_pipeline(&mut self, dot: &Value, pipe: &'n Pipe) -> Res<Value> {
+        let v = self.eval_commands(dot, pipe)?;
         for d in &pipe.decl {
             self.declare(d, v.clone(), pipe.is_assign);
         }
@@ -284,16 +307,16 @@ impl State<'_> {
         Ok(v)
     }
 
-    fn eval_command(&mut self, dot: &Value, cmd: &Command, fin: Option<Value>) -> Res<Value> {
+    fn eval_command(&mut self, dot: &Value, cmd: &'n Command, fin: Option<Value>) -> Res<Value> {
         let first = &cmd.args[0];
         match first {
             Arg::Field(pos, names) => {
-                self.at(*pos, first.to_string());
+                self.at(*pos, Ctx::Arg(first));
                 let args = &cmd.args[1..];
                 self.eval_field_chain(dot, dot.clone(), true, names, args, fin)
             }
             Arg::Variable(pos, name, names) => {
-                self.at(*pos, first.to_string());
+                self.at(*pos, Ctx::Arg(first));
                 let v = self.lookup_var(name)?;
                 if names.is_empty() {
                     self.no_args(cmd, &fin)?;
@@ -303,16 +326,16 @@ impl State<'_> {
             }
             Arg::Chain(pos, pipe, names) => {
                 let v = self.eval_pipeline(dot, pipe)?;
-                self.at(*pos, first.to_string());
+                self.at(*pos, Ctx::Arg(first));
                 if names.is_empty() {
                     self.no_args(cmd, &fin)?;
                     return Ok(v);
                 }
                 self.eval_field_chain(dot, v, false, names, &cmd.args[1..], fin)
             }
-            Arg::Ident(pos, name) => self.eval_function(dot, *pos, name, cmd, fin),
+            Arg::Ident(pos, name) => self.eval_function(dot, *pos, name, Some(cmd), first, fin),
             _ => {
-                self.at(first.pos(), first.to_string());
+                self.at(first.pos(), Ctx::Arg(first));
                 if let Arg::Nil(_) = first {
                     return Err(self.error("nil is not a command"));
                 }
@@ -322,7 +345,7 @@ impl State<'_> {
         }
     }
 
-    fn no_args(&mut self, cmd: &Command, fin: &Option<Value>) -> Res<()> {
+    fn no_args(&mut self, cmd: &'n Command, fin: &Option<Value>) -> Res<()> {
         if cmd.args.len() > 1 || fin.is_some() {
             return Err(self.error(format!(
                 "can't give argument to non-function {}",
@@ -345,7 +368,7 @@ impl State<'_> {
         mut recv: Value,
         from_dot: bool,
         names: &[String],
-        args: &[Arg],
+        args: &'n [Arg],
         fin: Option<Value>,
     ) -> Res<Value> {
         let n = names.len();
@@ -375,7 +398,7 @@ impl State<'_> {
         dot: &Value,
         recv: &Value,
         name: &str,
-        args: &[Arg],
+        args: &'n [Arg],
         fin: Option<Value>,
     ) -> Res<Value> {
         let has_args = !args.is_empty() || fin.is_some();
@@ -420,8 +443,8 @@ impl State<'_> {
         }
     }
 
-    fn eval_arg(&mut self, dot: &Value, arg: &Arg) -> Res<Value> {
-        self.at(arg.pos(), arg.to_string());
+    fn eval_arg(&mut self, dot: &Value, arg: &'n Arg) -> Res<Value> {
+        self.at(arg.pos(), Ctx::Arg(arg));
         Ok(match arg {
             Arg::Dot(_) => dot.clone(),
             Arg::Nil(_) => Value::Nil,
@@ -450,13 +473,7 @@ impl State<'_> {
                     self.eval_field_chain(dot, v, false, names, &[], None)?
                 }
             }
-            Arg::Ident(pos, name) => {
-                let cmd = Command {
-                    pos: *pos,
-                    args: vec![arg.clone()],
-                };
-                self.eval_function(dot, *pos, name, &cmd, None)?
-            }
+            Arg::Ident(pos, name) => self.eval_function(dot, *pos, name, None, arg, None)?,
         })
     }
 }
