@@ -14,9 +14,21 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = anyhow::Result<Option<T>>>,
 {
+    // Most things are already done: only show a spinner when there is something to wait for.
+    if let Some(value) = check().await? {
+        return Ok(value);
+    }
     let spinner = Spinner::waiting_for(what);
     let deadline = Instant::now() + timeout;
     loop {
+        if Instant::now() >= deadline {
+            spinner.clear();
+            anyhow::bail!(
+                "timed out after {} waiting for {what}",
+                format_duration(timeout)
+            );
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
         match check().await {
             Ok(Some(value)) => {
                 spinner.clear();
@@ -28,14 +40,6 @@ where
                 return Err(err);
             }
         }
-        if Instant::now() >= deadline {
-            spinner.clear();
-            anyhow::bail!(
-                "timed out after {} waiting for {what}",
-                format_duration(timeout)
-            );
-        }
-        tokio::time::sleep(POLL_INTERVAL).await;
     }
 }
 

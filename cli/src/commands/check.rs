@@ -134,7 +134,8 @@ async fn check_server_version(client: &Client) -> anyhow::Result<()> {
         .await
         .context("reading the API server version")?;
     let minor: u32 = info.minor.trim_end_matches('+').parse().unwrap_or(0);
-    let version = info.git_version;
+    // git_version can be a placeholder on source builds; major.minor is always set.
+    let version = format!("{}.{minor}", info.major);
     if info.major != "1" || !SUPPORTED_MINORS.contains(&minor) {
         anyhow::bail!(
             "Kubernetes {version} is not supported: Ferroflux needs 1.{}–1.{}; upgrade the cluster",
