@@ -1,3 +1,5 @@
+//! The `kustomize-controller` binary: parses flags and runs the reconciler.
+
 use clap::Parser;
 use ferroflux_runtime::flags::ControllerFlags;
 
