@@ -1,0 +1,81 @@
+//! The manifests `install` embeds are exactly what `kubectl kustomize config/<component>` builds:
+//! the kustomization.yaml files and the embedding (cli/build.rs) cannot drift apart.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::ferroflux_raw;
+use serde_json::Value;
+
+const COMPONENTS: &[&str] = &[
+    "source-controller",
+    "kustomize-controller",
+    "helm-controller",
+    "notification-controller",
+    "image-automation-controller",
+];
+
+fn identities(yaml: &str) -> BTreeSet<String> {
+    let docs: Vec<Value> = serde_saphyr::from_str_multiple(yaml).unwrap();
+    docs.iter()
+        .filter(|d| d.is_object())
+        .filter(|d| d["kind"] != "Namespace" && d["kind"] != "CustomResourceDefinition")
+        .map(|d| {
+            let ns = d["metadata"]["namespace"].as_str().unwrap_or("");
+            format!(
+                "{}/{ns}/{}",
+                d["kind"].as_str().unwrap(),
+                d["metadata"]["name"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn embedded_manifests_match_kustomize_build() {
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config");
+    if std::process::Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: kubectl (the reference kustomize) is not installed");
+        return;
+    }
+    for component in COMPONENTS {
+        let built = std::process::Command::new("kubectl")
+            .arg("kustomize")
+            .arg(config.join(component))
+            .output()
+            .unwrap();
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let expected = identities(&String::from_utf8(built.stdout).unwrap());
+        let run = ferroflux_raw(&["install", "--export", "--components", component])
+            .await
+            .expect_ok();
+        assert_eq!(identities(&run.stdout), expected, "{component}");
+    }
+    // And the top-level kustomization builds every component.
+    let all = std::process::Command::new("kubectl")
+        .arg("kustomize")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
+    let run = ferroflux_raw(&["install", "--export"]).await.expect_ok();
+    assert_eq!(
+        identities(&run.stdout),
+        identities(&String::from_utf8(all.stdout).unwrap())
+    );
+}
