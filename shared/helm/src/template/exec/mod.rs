@@ -17,7 +17,7 @@ mod call;
 const MAX_INCLUDE_DEPTH: usize = 1000;
 
 /// Stack for executing one top-level template (virtual memory; only what is used is committed).
-const EXEC_STACK_BYTES: usize = 512 << 20;
+const EXEC_STACK_BYTES: usize = 256 << 20;
 
 /// Why a walk stopped early.
 enum Flow {

@@ -54,9 +54,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             )))
         }),
         "bcrypt" => arity(a, 1).and_then(|_| Ok(Value::String(bcrypt_hash(&string(a, 0)?)?))),
-        "derivePassword" | "encryptAES" | "decryptAES" => {
-            fail(format!("{name} is not supported by this renderer"))
-        }
+        "derivePassword" => fail(format!("{name} is not supported by this renderer")),
         _ => return None,
     })
 }

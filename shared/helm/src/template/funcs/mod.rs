@@ -10,6 +10,7 @@ mod certs;
 mod dates;
 mod dicts;
 mod encoding;
+mod encrypt;
 mod helm;
 mod json;
 mod layout;
@@ -49,6 +50,7 @@ const FAMILIES: &[Family] = &[
     dates::call,
     helm::call,
     certs::call,
+    encrypt::call,
 ];
 
 /// Whether `name` is a known function (the parser rejects unknown ones like Go does).
