@@ -45,13 +45,39 @@ pub fn run(args: KustomizeArgs) -> anyhow::Result<()> {
                 }
                 LoadRestrictor::LoadRestrictionsNone => ferroflux_kustomize::LoadRestrictions::None,
             };
-            let objects = ferroflux_kustomize::Kustomizer::new()
-                .with_load_restrictions(restrictions)
-                .build(&dir)?;
+            let yaml = build_yaml(&dir, restrictions)?;
             let mut out = std::io::stdout().lock();
-            out.write_all(ferroflux_kustomize::to_yaml(&objects).as_bytes())?;
+            out.write_all(yaml.as_bytes())?;
             out.flush()?;
             Ok(())
         }
+    }
+}
+
+/// Build `dir` and print the objects as `kustomize build` does.
+fn build_yaml(
+    dir: &std::path::Path,
+    restrictions: ferroflux_kustomize::LoadRestrictions,
+) -> anyhow::Result<String> {
+    let objects = ferroflux_kustomize::Kustomizer::new()
+        .with_load_restrictions(restrictions)
+        .build(dir)?;
+    Ok(ferroflux_kustomize::to_yaml(&objects))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_the_podinfo_kustomization() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/fixtures/podinfo/kustomize");
+        let yaml = build_yaml(&dir, ferroflux_kustomize::LoadRestrictions::RootOnly).unwrap();
+        assert!(
+            yaml.starts_with("apiVersion: v1\nkind: Service\n"),
+            "{yaml}"
+        );
+        assert_eq!(yaml.matches("\n---\n").count(), 2);
     }
 }

@@ -53,15 +53,11 @@ impl Collected {
         field: &str,
         loader: &DirLoader,
     ) -> Result<(), Error> {
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        {
+        if key.is_empty() {
             return Err(Error::invalid(
                 &loader.kustomization,
                 field,
-                format!("'{key}' is not a valid key name for a ConfigMap or Secret"),
+                "a ConfigMap or Secret key cannot be empty",
             ));
         }
         if self.data.contains_key(key) || self.binary.contains_key(key) {
@@ -91,8 +87,8 @@ fn parse_env_file(text: &str) -> Vec<(String, String)> {
             continue;
         }
         match trimmed.split_once('=') {
-            Some((k, v)) => out.push((k.trim().to_string(), v.to_string())),
-            None => out.push((trimmed.trim().to_string(), String::new())),
+            Some((k, v)) => out.push((k.to_string(), v.to_string())),
+            None => out.push((trimmed.to_string(), String::new())),
         }
     }
     out

@@ -20,13 +20,19 @@ fn directive(v: &Value) -> Option<&str> {
     v.get("$patch").and_then(Value::as_str)
 }
 
+/// Keys that are patch directives (other `$` keys, such as `$setElementOrder/...`, are kept as
+/// plain fields, as kustomize does).
+fn is_directive_key(k: &str) -> bool {
+    k == "$patch" || k == "$retainKeys" || k.starts_with("$deleteFromPrimitiveList/")
+}
+
 /// A patch value with every directive removed, as it would appear when newly added.
 pub fn strip_directives(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let mut out = Map::new();
             for (k, val) in m {
-                if k.starts_with('$') {
+                if is_directive_key(k) {
                     continue;
                 }
                 if val.is_null() {
@@ -89,7 +95,7 @@ fn merge_map(
             }
             continue;
         }
-        if key.starts_with('$') {
+        if is_directive_key(key) {
             continue;
         }
         if pv.is_null() {
@@ -121,7 +127,9 @@ fn merge_map(
 
 fn merge_list(target: &mut Value, patch: &[Value], built_in: bool, parent: &str, field: &str) {
     let Value::Array(items) = target else { return };
-    if patch.iter().any(|p| directive(p) == Some("replace")) {
+    let list_replace =
+        |p: &Value| directive(p) == Some("replace") && p.as_object().is_some_and(|m| m.len() == 1);
+    if patch.iter().any(list_replace) {
         *items = patch
             .iter()
             .filter(|p| directive(p).is_none())
@@ -167,6 +175,8 @@ fn merge_by_key(items: &mut Vec<Value>, patch: &[Value], key: &str, built_in: bo
             continue;
         }
         match pos {
+            Some(i) if directive(p) == Some("replace") => merged.push(server[i].clone()),
+            None if directive(p) == Some("replace") => {}
             Some(i) => {
                 let mut item = server[i].clone();
                 if let Outcome::Keep = merge_value(&mut item, p, built_in, field) {

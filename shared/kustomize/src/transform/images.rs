@@ -47,13 +47,20 @@ pub fn override_image(image: &str, ov: &ImageOverride) -> Option<String> {
     let name = ov.new_name.as_deref().unwrap_or(parts.name);
     let mut tag = parts.tag.map(str::to_string);
     let mut digest = parts.digest.map(str::to_string);
-    if let Some(t) = &ov.new_tag {
-        tag = Some(tag_text(t));
-        digest = None;
-    }
-    if let Some(d) = &ov.digest {
-        digest = Some(d.clone());
-        tag = None;
+    match (&ov.new_tag, &ov.digest) {
+        (Some(t), Some(d)) => {
+            tag = Some(tag_text(t));
+            digest = Some(d.clone());
+        }
+        (Some(t), None) => {
+            tag = Some(tag_text(t));
+            digest = None;
+        }
+        (None, Some(d)) => {
+            digest = Some(d.clone());
+            tag = None;
+        }
+        (None, None) => {}
     }
     if let Some(suffix) = &ov.tag_suffix {
         tag = Some(format!("{}{suffix}", tag.unwrap_or_default()));
