@@ -201,40 +201,89 @@ impl Emitter {
         if s.contains('\n') && block_allowed(s) {
             return literal(s, indent);
         }
-        if s.contains('\n') || !printable(s) {
-            return double_quoted(s);
-        }
-        if resolves_to_non_string(s) {
-            return double_quoted(s);
+        // go-yaml v2 folds long scalars at spaces past column 80; v3 (pretty) does not.
+        let fold_at = if self.pretty {
+            None
+        } else {
+            Some((self.column(), indent))
+        };
+        if s.contains('\n') || !printable(s) || resolves_to_non_string(s) {
+            return quoted(s, Style::Double, fold_at);
         }
         if plain_allowed(s) {
-            if self.pretty {
-                return s.to_string();
-            }
-            return fold(s, self.column(), indent);
+            return quoted(s, Style::Plain, fold_at);
         }
-        format!("'{}'", s.replace('\'', "''"))
+        quoted(s, Style::Single, fold_at)
     }
 }
 
-/// go-yaml folds plain scalars longer than 80 columns at single spaces.
-fn fold(s: &str, start_col: usize, indent: usize) -> String {
-    let mut out = String::new();
-    let mut col = start_col;
-    let cs: Vec<char> = s.chars().collect();
-    let mut prev_space = false;
-    for (i, &c) in cs.iter().enumerate() {
-        if c == ' ' && !prev_space && col > 80 && cs.get(i + 1).is_some_and(|n| *n != ' ') {
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+}
+
+/// Writes a flow scalar in `style`, folding it like libyaml's emitter when `fold_at` gives the
+/// starting column and the continuation indent: at a single space past column 80 (not the first
+/// or last character for quoted styles; a double-quoted break before a second space escapes it).
+fn quoted(s: &str, style: Style, fold_at: Option<(usize, usize)>) -> String {
+    let units: Vec<(String, bool)> = s
+        .chars()
+        .map(|c| {
+            let text = match style {
+                Style::Plain => c.to_string(),
+                Style::Single if c == '\'' => "''".to_string(),
+                Style::Single => c.to_string(),
+                Style::Double => double_escape(c),
+            };
+            (text, c == ' ')
+        })
+        .collect();
+    let (open, close) = match style {
+        Style::Plain => ("", ""),
+        Style::Single => ("'", "'"),
+        Style::Double => ("\"", "\""),
+    };
+    let mut out = String::from(open);
+    let Some((start, indent)) = fold_at else {
+        units.iter().for_each(|(t, _)| out.push_str(t));
+        out.push_str(close);
+        return out;
+    };
+    let mut col = start + open.len();
+    let mut spaces = false;
+    let last = units.len().saturating_sub(1);
+    for (i, (text, is_space)) in units.iter().enumerate() {
+        if !is_space {
+            out.push_str(text);
+            col += text.chars().count();
+            spaces = false;
+            continue;
+        }
+        let next_space = units.get(i + 1).is_some_and(|u| u.1);
+        let can_break = !spaces
+            && col > 80
+            && match style {
+                Style::Plain => !next_space,
+                Style::Single => i != 0 && i != last && !next_space,
+                Style::Double => i != 0 && i != last,
+            };
+        if can_break {
             out.push('\n');
             out.push_str(&" ".repeat(indent));
             col = indent;
-            prev_space = true;
-            continue;
+            if style == Style::Double && next_space {
+                out.push('\\');
+                col += 1;
+            }
+        } else {
+            out.push(' ');
+            col += 1;
         }
-        prev_space = c == ' ';
-        out.push(c);
-        col += 1;
+        spaces = true;
     }
+    out.push_str(close);
     out
 }
 
@@ -280,25 +329,18 @@ fn literal(s: &str, indent: usize) -> String {
     out
 }
 
-fn double_quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\0' => out.push_str("\\0"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02X}", c as u32))
-            }
-            '\u{feff}' => out.push_str("\\uFEFF"),
-            c => out.push(c),
-        }
+fn double_escape(c: char) -> String {
+    match c {
+        '"' => "\\\"".into(),
+        '\\' => "\\\\".into(),
+        '\n' => "\\n".into(),
+        '\t' => "\\t".into(),
+        '\r' => "\\r".into(),
+        '\0' => "\\0".into(),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => format!("\\x{:02X}", c as u32),
+        '\u{feff}' => "\\uFEFF".into(),
+        c => c.to_string(),
     }
-    out.push('"');
-    out
 }
 
 /// Whether go-yaml would read `s` back as something other than a string.
