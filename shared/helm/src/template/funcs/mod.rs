@@ -21,6 +21,7 @@ mod regex;
 mod semver;
 mod strings;
 mod yaml;
+mod yaml_scalar;
 
 pub use args::FuncError;
 

@@ -1,0 +1,210 @@
+//! How go-yaml writes one string scalar: plain, single-quoted, double-quoted or literal block,
+//! with its folding of long lines.
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Style {
+    Plain,
+    Single,
+    Double,
+}
+
+/// Writes a flow scalar in `style`, folding it like libyaml's emitter when `fold_at` gives the
+/// starting column and the continuation indent: at a single space past column 80 (not the first
+/// or last character for quoted styles; a double-quoted break before a second space escapes it).
+pub(super) fn quoted(s: &str, style: Style, fold_at: Option<(usize, usize)>) -> String {
+    let units: Vec<(String, bool)> = s
+        .chars()
+        .map(|c| {
+            let text = match style {
+                Style::Plain => c.to_string(),
+                Style::Single if c == '\'' => "''".to_string(),
+                Style::Single => c.to_string(),
+                Style::Double => double_escape(c),
+            };
+            (text, c == ' ')
+        })
+        .collect();
+    let (open, close) = match style {
+        Style::Plain => ("", ""),
+        Style::Single => ("'", "'"),
+        Style::Double => ("\"", "\""),
+    };
+    let mut out = String::from(open);
+    let Some((start, indent)) = fold_at else {
+        units.iter().for_each(|(t, _)| out.push_str(t));
+        out.push_str(close);
+        return out;
+    };
+    let mut col = start + open.len();
+    let mut spaces = false;
+    let last = units.len().saturating_sub(1);
+    for (i, (text, is_space)) in units.iter().enumerate() {
+        if !is_space {
+            out.push_str(text);
+            col += text.chars().count();
+            spaces = false;
+            continue;
+        }
+        let next_space = units.get(i + 1).is_some_and(|u| u.1);
+        let can_break = !spaces
+            && col > 80
+            && match style {
+                Style::Plain => !next_space,
+                Style::Single => i != 0 && i != last && !next_space,
+                Style::Double => i != 0 && i != last,
+            };
+        if can_break {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+            if style == Style::Double && next_space {
+                out.push('\\');
+                col += 1;
+            }
+        } else {
+            out.push(' ');
+            col += 1;
+        }
+        spaces = true;
+    }
+    out.push_str(close);
+    out
+}
+
+pub(super) fn printable(s: &str) -> bool {
+    s.chars().all(|c| {
+        c == '\n'
+            || c == '\u{85}'
+            || (c >= ' ' && c != '\u{7f}' && c != '\u{feff}' && !('\u{80}'..='\u{9f}').contains(&c))
+    })
+}
+
+pub(super) fn block_allowed(s: &str) -> bool {
+    printable(s) && !s.contains(" \n") && !s.contains("\t\n") && !s.starts_with(' ')
+        || (printable(s) && s.starts_with(' ') && !s.contains(" \n"))
+}
+
+pub(super) fn literal(s: &str, indent: usize) -> String {
+    let trailing = s.len() - s.trim_end_matches('\n').len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let ind = if s.starts_with([' ', '\n']) { "2" } else { "" };
+    let mut out = format!("|{ind}{chomp}");
+    let body = if trailing == 1 {
+        &s[..s.len() - 1]
+    } else {
+        s.trim_end_matches('\n')
+    };
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&" ".repeat(indent));
+            out.push_str(line);
+        }
+    }
+    if trailing > 1 {
+        for _ in 1..trailing {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn double_escape(c: char) -> String {
+    match c {
+        '"' => "\\\"".into(),
+        '\\' => "\\\\".into(),
+        '\n' => "\\n".into(),
+        '\t' => "\\t".into(),
+        '\r' => "\\r".into(),
+        '\0' => "\\0".into(),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => format!("\\x{:02X}", c as u32),
+        '\u{feff}' => "\\uFEFF".into(),
+        c => c.to_string(),
+    }
+}
+
+/// Whether go-yaml would read `s` back as something other than a string.
+pub(super) fn resolves_to_non_string(s: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+        ".NaN", ".NAN", "<<",
+    ];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let first = s.chars().next().unwrap_or(' ');
+    if !(first.is_ascii_digit() || matches!(first, '-' | '+' | '.')) {
+        return false;
+    }
+    let plain = s.replace('_', "");
+    if plain.parse::<f64>().is_ok() && !plain.ends_with('.') || plain.parse::<f64>().is_ok() {
+        return true;
+    }
+    let (neg, body) = match plain.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
+    };
+    let _ = neg;
+    if let Some(h) = body.strip_prefix("0x") {
+        return !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit());
+    }
+    if let Some(o) = body.strip_prefix("0o") {
+        return !o.is_empty() && o.chars().all(|c| ('0'..='7').contains(&c));
+    }
+    if let Some(b) = body.strip_prefix("0b") {
+        return !b.is_empty() && b.chars().all(|c| c == '0' || c == '1');
+    }
+    // Base 60 (`1:20`) reads as a number in YAML 1.1.
+    let parts: Vec<&str> = body.split(':').collect();
+    parts.len() > 1
+        && parts[0].chars().all(|c| c.is_ascii_digit())
+        && !parts[0].is_empty()
+        && parts[1..]
+            .iter()
+            .all(|p| p.len() <= 2 && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+pub(super) fn plain_allowed(s: &str) -> bool {
+    let cs: Vec<char> = s.chars().collect();
+    let Some(&first) = cs.first() else {
+        return false;
+    };
+    if first == ' ' || cs.last() == Some(&' ') {
+        return false;
+    }
+    // Unicode line breaks make a scalar multi-line: not plain.
+    if cs
+        .iter()
+        .any(|c| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
+    {
+        return false;
+    }
+    if "#,[]{}&*!|>'\"%@`".contains(first) {
+        return false;
+    }
+    if matches!(first, '-' | '?' | ':') && (cs.len() == 1 || cs[1] == ' ') {
+        return false;
+    }
+    if s.starts_with("---") || s.starts_with("...") {
+        return false;
+    }
+    for (i, &c) in cs.iter().enumerate() {
+        let next = cs.get(i + 1).copied();
+        if c == ':' && (next.is_none() || next == Some(' ')) {
+            return false;
+        }
+        if c == '#' && i > 0 && cs[i - 1] == ' ' {
+            return false;
+        }
+        if c == '\t' {
+            return false;
+        }
+    }
+    true
+}
