@@ -1,0 +1,197 @@
+//! Pipelines, commands and operands: the expression half of the parser.
+
+use super::super::ast::{Arg, Command, Pipe};
+use super::super::funcs;
+use super::super::lexer::Tok;
+use super::{KEYWORDS, PResult, Parser, bad_number_prefix, describe, parse_number};
+
+impl Parser {
+    /// Parses a pipeline up to `}}` (consumed).
+    pub(super) fn pipeline(&mut self, context: &str, allow_two: bool) -> PResult<Pipe> {
+        let pos = self.peek().pos;
+        let mut decl = Vec::new();
+        let mut is_assign = false;
+        // Declarations: `$x :=`, `$x =`, `$i, $v :=`.
+        if let Tok::Variable(v) = &self.peek().tok {
+            let v = v.clone();
+            let save = self.i;
+            self.next();
+            match self.peek().tok {
+                Tok::Declare | Tok::Assign => {
+                    is_assign = self.next().tok == Tok::Assign;
+                    decl.push(v);
+                }
+                Tok::Comma if allow_two => {
+                    self.next();
+                    let t2 = self.next();
+                    let Tok::Variable(v2) = t2.tok else {
+                        return Err(
+                            self.err_at(t2.pos, "range can only initialize variables".to_string())
+                        );
+                    };
+                    let op = self.next();
+                    if op.tok == Tok::Comma {
+                        return Err(
+                            self.err_at(op.pos, format!("too many declarations in {context}"))
+                        );
+                    }
+                    if op.tok != Tok::Declare && op.tok != Tok::Assign {
+                        return Err(self.err_at(
+                            op.pos,
+                            format!("unexpected {} in {context}", describe(&op.tok)),
+                        ));
+                    }
+                    if op.tok == Tok::Comma {
+                        return Err(
+                            self.err_at(op.pos, format!("too many declarations in {context}"))
+                        );
+                    }
+                    is_assign = op.tok == Tok::Assign;
+                    decl.push(v);
+                    decl.push(v2);
+                }
+                Tok::Comma => {
+                    return Err(self.err_at(
+                        self.peek().pos,
+                        format!("too many declarations in {context}"),
+                    ));
+                }
+                _ => self.i = save,
+            }
+        }
+        // Go checks assignments to undeclared variables only when executing.
+        if !is_assign {
+            self.vars.extend(decl.iter().cloned());
+        }
+        let mut cmds = Vec::new();
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::Right | Tok::RParen => {
+                    let closing = t.tok.clone();
+                    self.next();
+                    if cmds.is_empty() {
+                        return Err(self.err_at(t.pos, format!("missing value for {context}")));
+                    }
+                    if closing == Tok::RParen && context != "parenthesized pipeline" {
+                        return Err(self.err_at(t.pos, "unexpected right paren".into()));
+                    }
+                    if closing == Tok::Right && context == "parenthesized pipeline" {
+                        return Err(self.err_at(t.pos, "unclosed left paren".into()));
+                    }
+                    break;
+                }
+                Tok::Eof => return Err(self.err_at(t.pos, "unclosed action".into())),
+                _ => {
+                    let cmd = self.command()?;
+                    cmds.push(cmd);
+                }
+            }
+        }
+        Ok(Pipe {
+            pos,
+            decl,
+            is_assign,
+            cmds,
+        })
+    }
+
+    fn command(&mut self) -> PResult<Command> {
+        let pos = self.peek().pos;
+        let mut args = Vec::new();
+        loop {
+            let arg = self.operand()?;
+            args.push(arg);
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::Right | Tok::RParen => break,
+                Tok::Pipe => {
+                    self.next();
+                    if matches!(self.peek().tok, Tok::Right | Tok::RParen) {
+                        return Err(self.err_at(t.pos, "missing command".into()));
+                    }
+                    break;
+                }
+                _ if t.space_before => continue,
+                other => {
+                    return Err(
+                        self.err_at(t.pos, format!("unexpected {} in operand", describe(&other)))
+                    );
+                }
+            }
+        }
+        Ok(Command { pos, args })
+    }
+
+    fn operand(&mut self) -> PResult<Arg> {
+        let t = self.next();
+        let pos = t.pos;
+        let mut arg = match t.tok {
+            Tok::Ident(name) => match name.as_str() {
+                "true" => Arg::Bool(pos, true),
+                "false" => Arg::Bool(pos, false),
+                "nil" => Arg::Nil(pos),
+                k if KEYWORDS.contains(&k) => {
+                    return Err(self.err_at(pos, format!("unexpected <{k}> in command")));
+                }
+                _ => {
+                    if !funcs::is_defined(&name) {
+                        return Err(self.err_at(pos, format!("function {name:?} not defined")));
+                    }
+                    Arg::Ident(pos, name)
+                }
+            },
+            Tok::Dot => Arg::Dot(pos),
+            Tok::Field(f) => Arg::Field(pos, vec![f]),
+            Tok::Variable(v) => {
+                if !self.vars.contains(&v) {
+                    return Err(self.err_at(pos, format!("undefined variable {v:?}")));
+                }
+                Arg::Variable(pos, v, Vec::new())
+            }
+            Tok::Str(v, q) => Arg::Str(pos, v, q),
+            Tok::Number(text) => {
+                let n = parse_number(&text).ok_or_else(|| {
+                    self.err_at(
+                        pos,
+                        format!("bad number syntax: {:?}", bad_number_prefix(&text)),
+                    )
+                })?;
+                Arg::Number(pos, n, text)
+            }
+            Tok::LParen => {
+                let pipe = self.pipeline("parenthesized pipeline", false)?;
+                Arg::Chain(pos, Box::new(pipe), Vec::new())
+            }
+            other => {
+                return Err(self.err_at(pos, format!("unexpected {} in operand", describe(&other))));
+            }
+        };
+        // Field chains directly after the term: `.a.b`, `$x.a`, `(pipe).a`.
+        while let Tok::Field(f) = &self.peek().tok {
+            if self.peek().space_before {
+                break;
+            }
+            let f = f.clone();
+            let fpos = self.peek().pos;
+            self.next();
+            match &mut arg {
+                Arg::Field(p, names) => {
+                    // Go reports a field chain at the position of its second field.
+                    if names.len() == 1 {
+                        *p = fpos;
+                    }
+                    names.push(f)
+                }
+                Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => names.push(f),
+                other => {
+                    return Err(self.err_at(
+                        fpos,
+                        format!("unexpected . after term {:?}", other.to_string()),
+                    ));
+                }
+            }
+        }
+        Ok(arg)
+    }
+}
