@@ -127,6 +127,28 @@ pub fn resolve_target(words: &[String]) -> anyhow::Result<(&'static FluxKind, St
     })
 }
 
+/// Like [`resolve_target`], but with `all` the words name only a kind (`ks`, `source git`).
+pub fn resolve_targets(
+    words: &[String],
+    all: bool,
+) -> anyhow::Result<(&'static FluxKind, Option<String>)> {
+    if !all {
+        return resolve_target(words).map(|(kind, name)| (kind, Some(name)));
+    }
+    let kind = match words {
+        [a, b] => lookup(&format!("{a} {b}")),
+        [a] => lookup(a),
+        _ => None,
+    };
+    kind.map(|k| (k, None)).ok_or_else(|| {
+        anyhow::anyhow!(
+            "with --all give only the kind (e.g. `ks` or `source git`), not {:?}; kinds: {}",
+            words.join(" "),
+            known_names()
+        )
+    })
+}
+
 /// Every name accepted for a kind, for error messages.
 pub fn known_names() -> String {
     ALL.iter()
@@ -160,6 +182,9 @@ mod tests {
         assert_eq!((k.kind, n.as_str()), ("OCIRepository", "app"));
         let (k, n) = resolve_target(&["hr".into(), "web".into()]).unwrap();
         assert_eq!((k.kind, n.as_str()), ("HelmRelease", "web"));
+        let (k, n) = resolve_targets(&["source".into(), "git".into()], true).unwrap();
+        assert_eq!((k.kind, n), ("GitRepository", None));
+        assert!(resolve_targets(&["ks".into(), "apps".into()], true).is_err());
         let err = resolve_target(&["pod".into(), "x".into()])
             .unwrap_err()
             .to_string();

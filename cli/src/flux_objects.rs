@@ -64,6 +64,29 @@ pub async fn get(
     }
 }
 
+/// The names a command acts on: `name` after checking it exists, or (for `--all`) every object
+/// of the kind in `namespace`.
+pub async fn target_names(
+    client: &Client,
+    kind: &FluxKind,
+    namespace: &str,
+    name: Option<String>,
+) -> anyhow::Result<Vec<String>> {
+    if let Some(name) = name {
+        get(client, kind, namespace, &name).await?;
+        return Ok(vec![name]);
+    }
+    let names: Vec<String> = list(client, kind, Some(namespace))
+        .await?
+        .into_iter()
+        .filter_map(|o| o.metadata.name)
+        .collect();
+    if names.is_empty() {
+        anyhow::bail!("no {} objects found in namespace {namespace}", kind.kind);
+    }
+    Ok(names)
+}
+
 /// Lists objects; a missing CRD becomes an error with an install hint.
 pub async fn list(
     client: &Client,

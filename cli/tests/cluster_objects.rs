@@ -159,7 +159,10 @@ async fn get_suspend_resume_reconcile() {
         let requested = &obj.metadata.annotations.unwrap()["reconcile.fluxcd.io/requestedAt"];
         assert_eq!(obj.data["status"]["lastHandledReconcileAt"], requested.as_str());
 
-        ferroflux(&["suspend", "source", "git", "podinfo", "-n", &ns]).await.expect_ok();
+        ferroflux(&["suspend", "ks", "apps", "extra", "--all", "-n", &ns])
+            .await
+            .expect_err("with --all give only the kind");
+        ferroflux(&["suspend", "source", "git", "--all", "-n", &ns]).await.expect_ok();
         let run = ferroflux(&["resume", "source", "git", "podinfo", "-n", &ns, "--timeout", "30s"])
             .await
             .expect_ok();

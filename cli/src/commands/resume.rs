@@ -1,4 +1,4 @@
-//! `ferroflux resume`: resume a suspended object and wait for it to reconcile.
+//! `ferroflux resume`: resume suspended objects and wait for them to reconcile.
 
 use clap::Args;
 use serde_json::json;
@@ -9,7 +9,7 @@ use crate::flux_objects;
 use crate::kube_client::ClusterArgs;
 use crate::output;
 
-/// Resume the reconciliation of a suspended Flux object.
+/// Resume the reconciliation of suspended Flux objects.
 ///
 /// Sets spec.suspend: false, requests a reconciliation and waits for its outcome (see
 /// `ferroflux reconcile`), unless --no-wait.
@@ -17,13 +17,17 @@ use crate::output;
 /// Examples:
 ///   ferroflux resume kustomization apps
 ///   ferroflux resume source git podinfo -n default --timeout 1m
-///   ferroflux resume hr web -n apps --no-wait
+///   ferroflux resume hr --all -n apps --no-wait
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct ResumeArgs {
-    /// The object: `<kind> <name>`, kind as in `ferroflux get` (ks, hr, source git, ...).
-    #[arg(required = true, num_args = 2..=3, value_name = "KIND NAME")]
+    /// The object: `<kind> <name>` (with --all only `<kind>`); kind as in `ferroflux get`.
+    #[arg(required = true, num_args = 1..=3, value_name = "KIND NAME")]
     pub target: Vec<String>,
+
+    /// Every object of the kind in the namespace.
+    #[arg(long)]
+    pub all: bool,
 
     /// Do not wait for the reconciliation.
     #[arg(long)]
@@ -31,17 +35,27 @@ pub struct ResumeArgs {
 }
 
 pub async fn run(args: ResumeArgs, cluster: &ClusterArgs) -> anyhow::Result<()> {
-    let ResumeArgs { target, no_wait } = args;
-    let (kind, name) = flux_kinds::resolve_target(&target)?;
+    let ResumeArgs {
+        target,
+        all,
+        no_wait,
+    } = args;
+    let (kind, name) = flux_kinds::resolve_targets(&target, all)?;
     let namespace = cluster.namespace.as_str();
     let client = cluster.connect().await?;
-    flux_objects::get(&client, kind, namespace, &name).await?;
-    output::step(format!("resuming {} {namespace}/{name}", kind.kind));
-    let patch = json!({ "spec": { "suspend": false } });
-    flux_objects::merge_patch(&client, kind, namespace, &name, patch).await?;
-    output::success(format!("{} {namespace}/{name} resumed", kind.kind));
+    let names = flux_objects::target_names(&client, kind, namespace, name).await?;
+    for name in &names {
+        output::step(format!("resuming {} {namespace}/{name}", kind.kind));
+        let patch = json!({ "spec": { "suspend": false } });
+        flux_objects::merge_patch(&client, kind, namespace, name, patch).await?;
+        output::success(format!("{} {namespace}/{name} resumed", kind.kind));
+    }
     if no_wait {
         return Ok(());
     }
-    request_and_wait(&client, kind, namespace, &name, &[], cluster.timeout).await
+    // One at a time: the output stays readable and the first failure stops with its message.
+    for name in &names {
+        request_and_wait(&client, kind, namespace, name, &[], cluster.timeout).await?;
+    }
+    Ok(())
 }

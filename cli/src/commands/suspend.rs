@@ -1,4 +1,4 @@
-//! `ferroflux suspend`: stop reconciling an object (sets spec.suspend: true).
+//! `ferroflux suspend`: stop reconciling objects (sets spec.suspend: true).
 
 use clap::Args;
 use serde_json::json;
@@ -8,31 +8,36 @@ use crate::flux_objects;
 use crate::kube_client::ClusterArgs;
 use crate::output;
 
-/// Suspend the reconciliation of a Flux object.
+/// Suspend the reconciliation of Flux objects.
 ///
 /// The controller leaves the object (and what it applied) as it is until it is resumed.
 ///
 /// Examples:
 ///   ferroflux suspend kustomization apps
 ///   ferroflux suspend source git podinfo -n default
-///   ferroflux suspend hr web -n apps
+///   ferroflux suspend hr --all -n apps
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct SuspendArgs {
-    /// The object: `<kind> <name>`, kind as in `ferroflux get` (ks, hr, source git, ...).
-    #[arg(required = true, num_args = 2..=3, value_name = "KIND NAME")]
+    /// The object: `<kind> <name>` (with --all only `<kind>`); kind as in `ferroflux get`.
+    #[arg(required = true, num_args = 1..=3, value_name = "KIND NAME")]
     pub target: Vec<String>,
+
+    /// Every object of the kind in the namespace.
+    #[arg(long)]
+    pub all: bool,
 }
 
 pub async fn run(args: SuspendArgs, cluster: &ClusterArgs) -> anyhow::Result<()> {
-    let (kind, name) = flux_kinds::resolve_target(&args.target)?;
+    let SuspendArgs { target, all } = args;
+    let (kind, name) = flux_kinds::resolve_targets(&target, all)?;
     let namespace = cluster.namespace.as_str();
     let client = cluster.connect().await?;
-    // Read first so a missing CRD or object gets its clear error, not a bare 404 from the patch.
-    flux_objects::get(&client, kind, namespace, &name).await?;
-    output::step(format!("suspending {} {namespace}/{name}", kind.kind));
-    let patch = json!({ "spec": { "suspend": true } });
-    flux_objects::merge_patch(&client, kind, namespace, &name, patch).await?;
-    output::success(format!("{} {namespace}/{name} suspended", kind.kind));
+    for name in flux_objects::target_names(&client, kind, namespace, name).await? {
+        output::step(format!("suspending {} {namespace}/{name}", kind.kind));
+        let patch = json!({ "spec": { "suspend": true } });
+        flux_objects::merge_patch(&client, kind, namespace, &name, patch).await?;
+        output::success(format!("{} {namespace}/{name} suspended", kind.kind));
+    }
     Ok(())
 }
