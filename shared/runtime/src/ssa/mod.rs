@@ -76,7 +76,7 @@ pub enum Error {
         object: String,
     },
     /// One or more objects were refused by the server-side dry-run; nothing was changed.
-    #[error("dry-run failed: {}", failures.join("; "))]
+    #[error("{}", failures.join("\n"))]
     DryRun {
         /// One message per refused object, prefixed with the object.
         failures: Vec<String>,
