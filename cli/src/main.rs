@@ -32,6 +32,8 @@ struct Cli {
 enum Command {
     // Room for `bootstrap`, `build` and `diff` next to these.
     Install(commands::install::InstallArgs),
+    /// Commit Ferroflux's manifests to Git, install them, and sync the cluster from the repository.
+    Bootstrap(commands::bootstrap::BootstrapArgs),
     Check(commands::check::CheckArgs),
     Get(commands::get::GetArgs),
     Reconcile(commands::reconcile::ReconcileArgs),
@@ -53,6 +55,7 @@ async fn main() -> std::process::ExitCode {
     let Cli { cluster, command } = Cli::parse();
     let result = match command {
         Command::Install(args) => commands::install::run(args, &cluster).await,
+        Command::Bootstrap(args) => commands::bootstrap::run(args, &cluster).await,
         Command::Check(args) => commands::check::run(args, &cluster).await,
         Command::Get(args) => commands::get::run(args, &cluster).await,
         Command::Reconcile(args) => commands::reconcile::run(args, &cluster).await,

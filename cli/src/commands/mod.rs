@@ -2,6 +2,7 @@
 //!
 //! Planned, not here yet: `bootstrap` (git), `build kustomization`, `diff kustomization`.
 
+pub mod bootstrap;
 pub mod check;
 pub mod completion;
 pub mod events;
