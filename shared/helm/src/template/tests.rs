@@ -175,3 +175,37 @@ fn empty_define_does_not_replace_and_tpl_does_not_leak() {
     assert_eq!(t.render("c", &Value::Nil).unwrap(), "AY");
     assert!(!t.contains("y"), "tpl defines stay inside the tpl call");
 }
+
+/// A map type with methods, like Helm's `Values` (`.Values.AsMap`, keys otherwise).
+struct ValuesObject(Value);
+
+impl TemplateObject for ValuesObject {
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn call_method(&self, name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        (name == "AsMap").then(|| Ok(self.0.clone()))
+    }
+    fn type_name(&self) -> &str {
+        "common.Values"
+    }
+    fn as_value(&self) -> Option<Value> {
+        Some(self.0.clone())
+    }
+}
+
+#[test]
+fn map_objects_fall_back_to_keys() {
+    let values = Value::from_json(&serde_json::json!({"a": {"b": "x"}}));
+    let data = Value::map_from([(
+        "Values".to_string(),
+        Value::Object(Arc::new(ValuesObject(values))),
+    )]);
+    let mut t = Templates::new();
+    t.parse(
+        "t",
+        r#"{{ .Values.a.b }}|{{ .Values.nope }}|{{ .Values.AsMap.a.b }}|{{ typeOf .Values }}|{{ $_ := set .Values "k" "v" }}{{ .Values.k }}"#,
+    )
+    .unwrap();
+    assert_eq!(t.render("t", &data).unwrap(), "x||x|common.Values|v");
+}

@@ -430,6 +430,11 @@ impl<'n> State<'_, 'n> {
                 match o.call_method(name, &vals) {
                     Some(Ok(v)) => Ok(v),
                     Some(Err(e)) => Err(self.error(format!("error calling {name}: {e}"))),
+                    // A map type with methods (Helm's `Values`): other names are keys.
+                    None if matches!(o.as_value(), Some(Value::Map(_))) => {
+                        let map = o.as_value().unwrap_or_default();
+                        self.eval_field(dot, &map, name, args, None)
+                    }
                     None => Err(self.error(format!(
                         "can't evaluate field {name} in type {}",
                         o.type_name()
