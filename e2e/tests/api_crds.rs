@@ -269,3 +269,42 @@ async fn invalid_objects_are_refused_with_a_clear_message() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_status_with_an_invalid_condition_is_refused() {
+    use ferroflux_api::source::v1::{GitRepository, GitRepositorySpec};
+    let client = ensure_cluster().client().await;
+    install_crds(&client).await;
+    with_temp_namespace(|client, namespace| async move {
+        let repos: Api<GitRepository> = Api::namespaced(client, &namespace);
+        let spec = GitRepositorySpec {
+            url: "https://example.com/repo.git".into(),
+            interval: "1m".into(),
+            ..GitRepositorySpec::default()
+        };
+        let created = repos
+            .create(&PostParams::default(), &GitRepository::new("status", spec))
+            .await
+            .expect("valid GitRepository");
+        let status = json!({"status": {"conditions": [{
+            "type": "Ready", "status": "Maybe", "reason": "Succeeded", "message": "",
+            "lastTransitionTime": "2025-06-01T12:00:00Z"
+        }]}});
+        let patched = repos
+            .patch_status(
+                created.metadata.name.as_deref().unwrap(),
+                &PatchParams::default(),
+                &Patch::Merge(&status),
+            )
+            .await;
+        match patched {
+            Err(kube::Error::Api(status)) => assert!(
+                status.message.contains("Unsupported value: \"Maybe\""),
+                "{}",
+                status.message
+            ),
+            other => panic!("an invalid condition status was accepted: {other:?}"),
+        }
+    })
+    .await;
+}

@@ -73,15 +73,65 @@ pub fn finish_crd(mut crd: CustomResourceDefinition) -> CustomResourceDefinition
                 .as_ref()
                 .is_some_and(|p| p.contains_key("observedGeneration"))
         };
-        if let Some(status) = status.filter(|s| has_observed_generation(s)) {
+        let Some(status) = status else {
+            continue;
+        };
+        if has_observed_generation(status) {
             status.default = Some(
                 k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::JSON(
                     serde_json::json!({"observedGeneration": -1}),
                 ),
             );
         }
+        validate_conditions(status);
     }
     crd
+}
+
+/// Adds the validation `metav1.Condition` carries in every CRD built by controller-gen (and so in
+/// Flux's): status is True/False/Unknown, type and reason are identifiers of bounded length.
+fn validate_conditions(status: &mut JSONSchemaProps) {
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
+        JSON, JSONSchemaPropsOrArray,
+    };
+    let Some(conditions) = status
+        .properties
+        .as_mut()
+        .and_then(|p| p.get_mut("conditions"))
+    else {
+        return;
+    };
+    let Some(JSONSchemaPropsOrArray::Schema(item)) = conditions.items.as_mut() else {
+        return;
+    };
+    let Some(fields) = item.properties.as_mut() else {
+        return;
+    };
+    if let Some(type_) = fields.get_mut("type") {
+        type_.max_length = Some(316);
+        type_.pattern = Some(
+            r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$"
+                .into(),
+        );
+    }
+    if let Some(status) = fields.get_mut("status") {
+        status.enum_ = Some(
+            ["True", "False", "Unknown"]
+                .map(|v| JSON(v.into()))
+                .to_vec(),
+        );
+    }
+    if let Some(reason) = fields.get_mut("reason") {
+        reason.min_length = Some(1);
+        reason.max_length = Some(1024);
+        reason.pattern = Some(r"^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$".into());
+    }
+    if let Some(message) = fields.get_mut("message") {
+        message.max_length = Some(32768);
+    }
+    if let Some(generation) = fields.get_mut("observedGeneration") {
+        generation.minimum = Some(0.0);
+    }
 }
 
 fn strip_nullable(schema: &mut JSONSchemaProps) {
