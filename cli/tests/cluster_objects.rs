@@ -248,6 +248,22 @@ async fn events_and_tree() {
         assert!(run.stdout.contains("ReconciliationSucceeded"), "{}", run.stdout);
         let run = ferroflux(&["events", "-n", &ns, "--for", "Kustomization/child"]).await;
         assert!(!run.stdout.contains("Kustomization/root"), "{}", run.stdout);
+        let mut watch = tokio::process::Command::new(env!("CARGO_BIN_EXE_ferroflux"))
+            .args(["--kubeconfig", common::kubeconfig().to_str().unwrap()])
+            .args(["events", "--watch", "-n", &ns])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(watch.stdout.take().unwrap()).lines();
+        let first_two = tokio::time::timeout(Duration::from_secs(20), async {
+            (lines.next_line().await.unwrap().unwrap(), lines.next_line().await.unwrap().unwrap())
+        })
+        .await
+        .expect("events --watch printed rows");
+        assert!(first_two.0.starts_with("LAST SEEN"), "{first_two:?}");
+        assert!(first_two.1.contains("Kustomization/root"), "{first_two:?}");
+        watch.kill().await.unwrap();
         ferroflux(&["events", "--for", "nonsense"]).await.expect_err("write it as Kind/name");
     })
     .await;
