@@ -1,6 +1,6 @@
 //! Helm's own pure functions: `required`, `fail`, `lookup` (offline), `toToml`.
 
-use super::super::value::Value;
+use super::super::value::{Map, Value};
 use super::FuncResult;
 use super::args::{arity, fail, string, strval};
 
@@ -19,7 +19,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         // `helm template` has no cluster: lookup returns an empty map.
         "lookup" => arity(a, 4).map(|_| Value::empty_map()),
         "toToml" | "mustToToml" => arity(a, 1).map(|_| Value::String(to_toml(&a[0]))),
-        "fromToml" => arity(a, 1).map(|_| Value::empty_map()),
+        "fromToml" => arity(a, 1).and_then(|_| Ok(from_toml(&super::args::string(a, 0)?))),
         _ => return None,
     })
 }
@@ -63,5 +63,37 @@ fn write_table(out: &mut String, m: &super::super::value::Map, prefix: &str, dep
             out.push_str(&format!("\n{pad}[{name}]\n"));
             write_table(out, &sub.snapshot(), &name, depth + 1);
         }
+    }
+}
+
+/// Helm's `fromToml`: a map, with the parse error under `Error` on failure.
+fn from_toml(text: &str) -> Value {
+    match text.parse::<toml::Table>() {
+        Ok(t) => toml_value(toml::Value::Table(t)),
+        Err(e) => {
+            let msg = e.message().to_string();
+            Value::from(
+                [("Error".to_string(), Value::String(format!("toml: {msg}")))]
+                    .into_iter()
+                    .collect::<Map>(),
+            )
+        }
+    }
+}
+
+/// TOML integers are `int64` in Go's decoder; dates print as text.
+fn toml_value(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::Int64(i),
+        toml::Value::Float(f) => Value::Float(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::from(a.into_iter().map(toml_value).collect::<Vec<_>>()),
+        toml::Value::Table(t) => Value::from(
+            t.into_iter()
+                .map(|(k, v)| (k, toml_value(v)))
+                .collect::<Map>(),
+        ),
     }
 }
