@@ -25,6 +25,7 @@ pub mod resource;
 pub mod select;
 pub mod target;
 pub mod transform;
+pub mod vars;
 pub mod yaml_in;
 pub mod yaml_out;
 
@@ -66,6 +67,7 @@ impl Kustomizer {
         }
         let root = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
         nameref::fix_references(&mut resources, &root, &builder.config.name_reference)?;
+        vars::resolve(&builder.vars, &mut resources)?;
         let resources = order::sort(resources, builder.sort_options.as_ref());
         Ok(resources.into_iter().map(|r| r.obj).collect())
     }

@@ -18,6 +18,8 @@ pub struct Builder {
     stack: Vec<PathBuf>,
     /// Field specs from `configurations:` files met so far (they apply upwards, as in kustomize).
     pub config: crate::configurations::TransformerConfig,
+    /// Vars declared so far (resolved after the whole build).
+    pub vars: Vec<crate::vars::DeclaredVar>,
     /// sortOptions of the top kustomization.
     pub sort_options: Option<crate::kustomization::SortOptions>,
 }
@@ -201,6 +203,7 @@ impl Builder {
             restrictions,
             stack: Vec::new(),
             config: Default::default(),
+            vars: Vec::new(),
             sort_options: None,
         }
     }
@@ -296,13 +299,7 @@ impl Builder {
         }
         let config = crate::configurations::load(loader, &k.configurations)?;
         self.config.merge(config);
-        if !k.vars.is_empty() {
-            return Err(Error::invalid(
-                kpath,
-                "vars",
-                "vars are not supported; use replacements",
-            ));
-        }
+        crate::vars::declare(kpath, &k.vars, &mut self.vars)?;
         // resources (and deprecated bases)
         for (i, entry) in k.resources.iter().chain(k.bases.iter()).enumerate() {
             let field = if i < k.resources.len() {
