@@ -11,7 +11,22 @@ use super::args::{arity, fail, string};
 use super::layout::{format, parse_time};
 
 /// A Go `time.Time`.
-pub struct TimeObject(pub Zoned);
+pub struct TimeObject(pub Zoned, pub Monotonic);
+
+/// Whether a time came from `now` (Go then prints its monotonic clock reading, `m=+0.01`).
+#[derive(Clone, Copy, PartialEq)]
+pub enum Monotonic {
+    /// Read from the clock.
+    Yes,
+    /// Parsed or computed.
+    No,
+}
+
+/// When the process first asked for the time: Go's monotonic readings count from process start.
+fn clock_start() -> std::time::Instant {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *START.get_or_init(std::time::Instant::now)
+}
 
 impl TemplateObject for TimeObject {
     fn field(&self, _name: &str) -> Option<Value> {
@@ -40,12 +55,16 @@ impl TemplateObject for TimeObject {
         "time.Time"
     }
     fn display(&self) -> Option<String> {
-        Some(go_string(&self.0))
+        let mut s = go_string(&self.0);
+        if self.1 == Monotonic::Yes {
+            s.push_str(&format!(" m=+{:.9}", clock_start().elapsed().as_secs_f64()));
+        }
+        Some(s)
     }
 }
 
 fn time(z: Zoned) -> Value {
-    Value::Object(Arc::new(TimeObject(z)))
+    Value::Object(Arc::new(TimeObject(z, Monotonic::No)))
 }
 
 fn go_string(z: &Zoned) -> String {
@@ -89,7 +108,10 @@ fn to_time(v: &Value, tz: &TimeZone) -> Zoned {
 /// Calls a date function.
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
     Some(match name {
-        "now" => arity(a, 0).map(|_| time(Zoned::now())),
+        "now" => arity(a, 0).map(|_| {
+            clock_start();
+            Value::Object(Arc::new(TimeObject(Zoned::now(), Monotonic::Yes)))
+        }),
         "date" => arity(a, 2).and_then(|_| {
             Ok(Value::String(format(
                 &to_time(&a[1], &TimeZone::system()),

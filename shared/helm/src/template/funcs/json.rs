@@ -150,8 +150,26 @@ fn write(out: &mut String, v: &Value, html: bool, indent: Option<&str>, depth: u
         }),
         Value::Object(o) => match o.as_value() {
             Some(v) => write(out, &v, html, indent, depth),
-            None => out.push_str("{}"),
+            // A time marshals as RFC 3339 text, like Go's `time.Time`.
+            None => match time_text(o.as_ref()) {
+                Some(t) => escape(out, &t, html),
+                None => out.push_str("{}"),
+            },
         },
+    }
+}
+
+/// A `time.Time` object's JSON text (RFC 3339 with nanoseconds, trailing zeros dropped).
+pub fn time_text(o: &dyn super::super::value::TemplateObject) -> Option<String> {
+    if o.type_name() != "time.Time" {
+        return None;
+    }
+    match o.call_method(
+        "Format",
+        &[Value::from("2006-01-02T15:04:05.999999999Z07:00")],
+    ) {
+        Some(Ok(Value::String(s))) => Some(s),
+        _ => None,
     }
 }
 

@@ -84,10 +84,12 @@ fn normalize(v: &Value) -> Value {
                 .map(|(k, v)| (k.clone(), normalize(v)))
                 .collect::<Map>()
         })),
-        Value::Object(o) => o
-            .as_value()
-            .map(|v| normalize(&v))
-            .unwrap_or_else(Value::empty_map),
+        Value::Object(o) => match o.as_value() {
+            Some(v) => normalize(&v),
+            None => super::json::time_text(o.as_ref())
+                .map(Value::String)
+                .unwrap_or_else(Value::empty_map),
+        },
         other => other.clone(),
     }
 }

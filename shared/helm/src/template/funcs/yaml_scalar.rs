@@ -138,6 +138,9 @@ pub(super) fn resolves_to_non_string(s: &str) -> bool {
     if WORDS.contains(&s) {
         return true;
     }
+    if looks_like_timestamp(s) {
+        return true;
+    }
     let first = s.chars().next().unwrap_or(' ');
     if !(first.is_ascii_digit() || matches!(first, '-' | '+' | '.')) {
         return false;
@@ -207,4 +210,69 @@ pub(super) fn plain_allowed(s: &str) -> bool {
         }
     }
     true
+}
+
+/// go-yaml v2 reads `2006-1-2`, `2006-1-2T15:4:5Z07:00` and `2006-1-2 15:4:5` as timestamps.
+fn looks_like_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |from: usize, min: usize, max: usize| -> Option<usize> {
+        let n = b
+            .get(from..)?
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (n >= min).then_some(from + n)
+    };
+    let date_end = (|| {
+        let i = digits(0, 4, 4)?;
+        (b.get(i) == Some(&b'-')).then_some(())?;
+        let i = digits(i + 1, 1, 2)?;
+        (b.get(i) == Some(&b'-')).then_some(())?;
+        digits(i + 1, 1, 2)
+    })();
+    let Some(end) = date_end else { return false };
+    if end == b.len() {
+        return true;
+    }
+    if !matches!(b[end], b'T' | b't' | b' ') {
+        return false;
+    }
+    // A time part: parse it loosely with Go's layouts.
+    let rest = &s[end + 1..];
+    let time_ok = (|| {
+        let t = rest.as_bytes();
+        let mut i = 0;
+        for part in 0..3 {
+            let n = t
+                .get(i..)?
+                .iter()
+                .take(2)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if n == 0 {
+                return None;
+            }
+            i += n;
+            if part < 2 {
+                (t.get(i) == Some(&b':')).then_some(())?;
+                i += 1;
+            }
+        }
+        if t.get(i) == Some(&b'.') {
+            i += 1 + t
+                .get(i + 1..)?
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+        }
+        let zone = &rest[i..];
+        let ok = zone.is_empty()
+            || zone == "Z"
+            || (zone.len() == 6
+                && (zone.starts_with('+') || zone.starts_with('-'))
+                && &zone[3..4] == ":");
+        ok.then_some(())
+    })();
+    time_ok.is_some()
 }
