@@ -11,6 +11,7 @@
 #   FIXTURES_DIR=...   fixture repositories (default: ../shared/fixtures from the workspace root)
 #   LARGE_APPS=240     applications in the generated overlay (nine objects each)
 #   RUNS=10            hyperfine runs per small overlay; LARGE_RUNS=3 for the large one
+#   FERROFLUX_BIN=...  use an already built `ferroflux` instead of building the CLI
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$ROOT"
@@ -24,9 +25,12 @@ for tool in kubectl hyperfine jq; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y hyperfine jq)" >&2; exit 1; }
 done
 
-cargo build --release --quiet -p ferroflux-cli
+BIN="${FERROFLUX_BIN:-}"
+if [[ -z "$BIN" ]]; then
+  cargo build --release --quiet -p ferroflux-cli
+  BIN="$CARGO_TARGET_DIR/release/ferroflux"
+fi
 cargo build --release --quiet -p ferroflux-kustomize --example gen_large --example inprocess
-BIN="$CARGO_TARGET_DIR/release/ferroflux"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 LARGE="$("$CARGO_TARGET_DIR/release/examples/gen_large" "$WORK/large" "$LARGE_APPS")"

@@ -1,8 +1,11 @@
 //! The kustomization file: its fields, read strictly (an unknown field is an error, as in kustomize).
 
+use crate::error::Error;
+use crate::loader::find_kustomization_file;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// A `kustomization.yaml` (kind Kustomization or Component).
 #[derive(Debug, Default, Deserialize)]
@@ -221,4 +224,98 @@ pub struct LegacySortOptions {
     /// Kinds last, in order.
     #[serde(default)]
     pub order_last: Vec<String>,
+}
+
+/// Read and strictly parse a kustomization file.
+pub fn read_kustomization(dir: &Path) -> Result<(PathBuf, Kustomization), Error> {
+    let path = find_kustomization_file(dir).ok_or_else(|| Error::MissingKustomization {
+        dir: dir.to_path_buf(),
+    })?;
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::ReadFile {
+        path: path.clone(),
+        source,
+    })?;
+    let doc = crate::yaml_in::parse_documents_yaml11(&text)
+        .map_err(|syntax| Error::Yaml {
+            path: path.clone(),
+            syntax,
+        })?
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null);
+    let doc = if doc.is_null() {
+        Value::Object(Default::default())
+    } else {
+        doc
+    };
+    if !doc.is_object() {
+        return Err(Error::invalid(
+            &path,
+            "(top level)",
+            "a kustomization must be a YAML mapping",
+        ));
+    }
+    if doc
+        .as_object()
+        .is_some_and(|m| m.keys().all(|k| k == "apiVersion" || k == "kind"))
+    {
+        return Err(Error::invalid(
+            &path,
+            "(top level)",
+            "kustomization.yaml is empty",
+        ));
+    }
+    let k: Kustomization = serde_json::from_value(doc.clone()).map_err(|e| {
+        let field = failing_field(&doc).unwrap_or_else(|| "(top level)".into());
+        Error::invalid(&path, field, format!("invalid Kustomization: {e}"))
+    })?;
+    Ok((path, k))
+}
+
+/// The first top-level field that does not read on its own, to name it in the error.
+fn failing_field(doc: &Value) -> Option<String> {
+    doc.as_object()?.iter().find_map(|(key, value)| {
+        let mut single = serde_json::Map::new();
+        single.insert(key.clone(), value.clone());
+        serde_json::from_value::<Kustomization>(Value::Object(single))
+            .is_err()
+            .then(|| key.clone())
+    })
+}
+
+/// kustomize reads these fields into Go strings: numbers and booleans are refused.
+pub(crate) fn check_string_values(k: &Kustomization, kpath: &Path) -> Result<(), Error> {
+    let check = |field: String, map: &std::collections::BTreeMap<String, Value>| {
+        for (key, v) in map {
+            if !(v.is_string() || v.is_null()) {
+                return Err(Error::invalid(
+                    kpath,
+                    format!("{field}.{key}"),
+                    format!("expected a string, found {v} (quote it)"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    if let Some(m) = &k.common_labels {
+        check("commonLabels".into(), m)?;
+    }
+    if let Some(m) = &k.common_annotations {
+        check("commonAnnotations".into(), m)?;
+    }
+    for (i, set) in k.labels.iter().enumerate() {
+        check(format!("labels[{i}].pairs"), &set.pairs)?;
+    }
+    for (i, img) in k.images.iter().enumerate() {
+        if let Some(t) = &img.new_tag
+            && !t.is_string()
+        {
+            return Err(Error::invalid(
+                kpath,
+                format!("images[{i}].newTag"),
+                format!("expected a string, found {t} (quote it)"),
+            ));
+        }
+    }
+    Ok(())
 }

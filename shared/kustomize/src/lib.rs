@@ -22,6 +22,7 @@ pub mod patch;
 pub mod plugin_config;
 pub mod replacements;
 pub mod resource;
+pub mod resource_file;
 pub mod select;
 pub mod target;
 pub mod transform;
