@@ -7,7 +7,7 @@ use ferroflux_api::kustomize::v1::{Kustomization, ResourceInventory, ResourceRef
 use ferroflux_api::meta as reasons;
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
 use ferroflux_runtime::ssa::{
-    self, ApplyOptions, ChangeSet, CleanupOptions, ObjectRef, Owner, ResourceManager,
+    self, Action, ApplyOptions, ChangeSet, CleanupOptions, ObjectRef, Owner, ResourceManager,
 };
 use kube::ResourceExt;
 use serde_json::Value;
@@ -55,6 +55,18 @@ pub struct Applied {
     pub changes: ChangeSet,
     /// Every object of the set, for the inventory and health checks.
     pub objects: Vec<ObjectRef>,
+}
+
+impl Applied {
+    /// The objects this apply is responsible for: all but the skipped ones (annotated
+    /// `reconcile: disabled` or `ssa: Ignore`, which may not even exist).
+    pub fn reconciled(&self) -> Vec<ObjectRef> {
+        let entries = self.changes.entries.iter();
+        entries
+            .filter(|e| e.action != Action::Skipped)
+            .map(|e| e.object.clone())
+            .collect()
+    }
 }
 
 /// The owner labels of objects applied by `ks`.

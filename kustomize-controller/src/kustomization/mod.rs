@@ -158,7 +158,7 @@ async fn run_steps(
     health::check_health(
         ks,
         &rm,
-        &applied.objects,
+        &applied.reconciled(),
         intervals.timeout,
         &mut status.conditions,
     )
