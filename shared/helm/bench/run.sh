@@ -4,6 +4,7 @@
 # in-process render time (load + values + render + print) from the render_bench example.
 #
 #   shared/helm/bench/run.sh            # prints a markdown table; JSON in $OUT (default /tmp/ferroflux-helm-bench)
+#   SKIP_BUILD=1 RUNS=20 shared/helm/bench/run.sh   # reuse the release binaries already built
 #
 # Needs: hyperfine (Debian: apt-get install -y hyperfine), Go (for hack/gotool helm), jq.
 set -euo pipefail
@@ -17,7 +18,9 @@ mkdir -p "$out"
 
 command -v hyperfine >/dev/null || { echo "hyperfine missing: apt-get install -y hyperfine" >&2; exit 2; }
 helm=$("$root/hack/gotool" helm)
-(cd "$root" && cargo build --release -q -p ferroflux-cli && cargo build --release -q -p ferroflux-helm --example render_bench)
+if [ -z "${SKIP_BUILD:-}" ]; then
+  (cd "$root" && cargo build --release -q -p ferroflux-cli && cargo build --release -q -p ferroflux-helm --example render_bench)
+fi
 ours="$target/release/ferroflux"
 inproc="$target/release/examples/render_bench"
 

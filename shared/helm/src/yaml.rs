@@ -14,7 +14,10 @@ pub struct YamlError(pub String);
 /// An empty document decodes to `null`.
 pub fn from_str(source: &str) -> Result<Value, YamlError> {
     let mut builder = Builder::default();
-    let parser = Parser::new_from_str(source);
+    // Comments are never needed; another crate may turn the parser's comment events on.
+    let mut options = granit_parser::Options::default();
+    options.emit_comments = false;
+    let parser = Parser::new_from_str_with_options(source, options);
     for event in parser {
         let (event, _span) = event.map_err(|e| YamlError(format!("yaml: {e}")))?;
         if builder.feed(event)? {

@@ -46,23 +46,37 @@ fn process_enabled(chart: &mut Chart, values: &Table, path: &str) {
     let compatible = |c: &Chart, name: &str, version: &str| {
         c.name() == name && is_compatible_range(version, &c.metadata.version)
     };
-    let mut selected: Vec<Chart> = existing
+    // Subcharts no dependency entry selects are kept as they are; each entry takes its own copy
+    // of the chart it selects (renamed to its alias), so a chart can be used twice.
+    let requested: Vec<Option<usize>> = chart
+        .metadata
+        .dependencies
         .iter()
-        .filter(|e| {
-            !chart
-                .metadata
-                .dependencies
-                .iter()
-                .any(|r| compatible(e, &r.name, &r.version))
-        })
-        .cloned()
+        .map(|r| existing.iter().position(|e| compatible(e, &r.name, &r.version)))
         .collect();
-    for req in &mut chart.metadata.dependencies {
-        if let Some(found) = existing
-            .iter()
-            .find(|e| compatible(e, &req.name, &req.version))
+    let mut selected: Vec<Chart> = Vec::with_capacity(existing.len());
+    let mut uses = vec![0usize; existing.len()];
+    for index in requested.iter().flatten() {
+        uses[*index] += 1;
+    }
+    let mut existing: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
+    for (i, slot) in existing.iter_mut().enumerate() {
+        let e = slot.as_ref().expect("present");
+        if !chart.metadata.dependencies.iter().any(|r| compatible(e, &r.name, &r.version))
+            && let Some(e) = slot.take()
         {
-            let mut dep = found.clone();
+            selected.push(e);
+            uses[i] = 0;
+        }
+    }
+    for (req, index) in chart.metadata.dependencies.iter_mut().zip(&requested) {
+        if let Some(i) = *index {
+            uses[i] -= 1;
+            let mut dep = if uses[i] == 0 {
+                existing[i].take().expect("chart used by one entry")
+            } else {
+                existing[i].clone().expect("chart still present")
+            };
             if !req.alias.is_empty() {
                 dep.metadata.name = req.alias.clone();
             }
