@@ -1,6 +1,6 @@
 //! Parity with the reference: every case under tests/cases and every fixture overlay is built by
 //! `kubectl kustomize` (kustomize v5.5) and by our engine in the same test, and the parsed objects
-//! are compared, order included. A case the reference refuses must be refused by ours too; a case
+//! are compared, order included, then the printed YAML byte for byte. A case the reference refuses must be refused by ours too; a case
 //! with an `expect-error.txt` must fail with a message containing that text.
 
 use ferroflux_kustomize::yaml_in::parse_documents;
@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn reference(dir: &Path) -> Result<Vec<Value>, String> {
+fn reference(dir: &Path) -> Result<(Vec<Value>, String), String> {
     let out = Command::new("kubectl")
         .arg("kustomize")
         .arg(dir)
@@ -17,12 +17,13 @@ fn reference(dir: &Path) -> Result<Vec<Value>, String> {
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).to_string());
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    Ok(parse_documents(&text)
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let docs = parse_documents(&text)
         .map_err(|e| e.to_string())?
         .into_iter()
         .filter(|d| !d.is_null())
-        .collect())
+        .collect();
+    Ok((docs, text))
 }
 
 /// Compare one directory; Err describes the difference.
@@ -31,7 +32,7 @@ fn compare(dir: &Path) -> Result<(), String> {
     let theirs = reference(dir);
     let ours = ferroflux_kustomize::build(dir);
     match (theirs, ours) {
-        (Ok(t), Ok(o)) => {
+        (Ok((t, text)), Ok(o)) => {
             if expected_error.is_some() {
                 return Err("expect-error.txt present but both tools succeeded".into());
             }
@@ -52,6 +53,21 @@ fn compare(dir: &Path) -> Result<(), String> {
                         ferroflux_kustomize::to_yaml(std::slice::from_ref(b))
                     ));
                 }
+            }
+            // Same objects; the printed YAML must be the same bytes too.
+            let ours_text = ferroflux_kustomize::to_yaml(&o);
+            if ours_text != text {
+                let line = ours_text
+                    .lines()
+                    .zip(text.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
+                return Err(format!(
+                    "same objects but the YAML text differs at line {}: ours {:?}, kustomize {:?}",
+                    line + 1,
+                    ours_text.lines().nth(line),
+                    text.lines().nth(line)
+                ));
             }
             Ok(())
         }
