@@ -30,7 +30,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    // Room for `bootstrap`, `build` and `diff` next to these.
+    // Room for `build` and `diff` next to these.
     Install(commands::install::InstallArgs),
     /// Commit Ferroflux's manifests to Git, install them, and sync the cluster from the repository.
     Bootstrap(commands::bootstrap::BootstrapArgs),

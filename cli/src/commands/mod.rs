@@ -1,6 +1,6 @@
 //! One module per top-level subcommand.
 //!
-//! Planned, not here yet: `bootstrap` (git), `build kustomization`, `diff kustomization`.
+//! Planned, not here yet: `build kustomization`, `diff kustomization`.
 
 pub mod bootstrap;
 pub mod check;
