@@ -12,12 +12,8 @@ test: ## fmt check, clippy, CRD drift, all tests incl. e2e against the test clus
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	$(CLUSTER)/with-cluster.sh cargo test --workspace --locked --no-fail-fast
 
-demo: ## Start the test cluster and show how to use it (grows into the full GitOps demo)
-	$(CLUSTER)/up.sh
-	@echo
-	@echo "Test cluster is up:  kubectl --kubeconfig .cluster/kubeconfig get nodes"
-	@kubectl --kubeconfig .cluster/kubeconfig get nodes
-	@echo "Stop it with:        make cluster-down"
+demo: ## The GitOps loop on the test cluster: bootstrap from Git, push a change, undo drift (KEEP=1 keeps it running)
+	e2e/demo/demo.sh
 
 lint: ## fmt check + clippy
 	cargo fmt --all --check
