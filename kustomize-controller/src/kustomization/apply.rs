@@ -7,7 +7,7 @@ use ferroflux_api::kustomize::v1::{Kustomization, ResourceInventory, ResourceRef
 use ferroflux_api::meta as reasons;
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
 use ferroflux_runtime::ssa::{
-    self, Action, ApplyOptions, ChangeSet, CleanupOptions, ObjectRef, Owner, ResourceManager,
+    self, Action, ApplyOptions, ChangeSet, CleanupOptions, ObjectRef, ResourceManager,
 };
 use kube::ResourceExt;
 use serde_json::Value;
@@ -82,24 +82,20 @@ pub fn owner_labels(ks: &Kustomization) -> BTreeMap<String, String> {
 
 /// The resource manager acting for `ks`: impersonating `spec.serviceAccountName` when set.
 pub fn resource_manager(ks: &Kustomization, ctx: &Context) -> Result<ResourceManager, ApplyError> {
-    let client = match &ks.spec.service_account_name {
-        None => ctx.client.clone(),
+    match &ks.spec.service_account_name {
+        None => Ok(ctx.resources.clone()),
         Some(account) => {
             let mut config = ctx.config.clone();
             let namespace = ks.namespace().unwrap_or_default();
             config.auth_info.impersonate =
                 Some(format!("system:serviceaccount:{namespace}:{account}"));
-            kube::Client::try_from(config).map_err(|e| ApplyError::Impersonate {
+            let client = kube::Client::try_from(config).map_err(|e| ApplyError::Impersonate {
                 account: account.clone(),
                 reason: e.to_string(),
-            })?
+            })?;
+            Ok(ctx.resources.with_client(client))
         }
-    };
-    let owner = Owner {
-        field_manager: ctx.field_manager.clone(),
-        group: GROUP.to_string(),
-    };
-    Ok(ResourceManager::new(client, owner).with_poll_interval(ctx.poll_interval))
+    }
 }
 
 /// Labels every object with its owner and applies the set (CRDs, Namespaces and cluster RBAC

@@ -4,6 +4,7 @@ use ferroflux_runtime::artifact::fetch::{ArtifactFetcher, DEFAULT_MAX_SIZE};
 use ferroflux_runtime::events::EventPublisher;
 use ferroflux_runtime::flags::ControllerFlags;
 use ferroflux_runtime::metrics::Metrics;
+use ferroflux_runtime::ssa::{Owner, ResourceManager};
 use std::sync::Arc;
 
 /// Shared state of the Kustomization reconciler.
@@ -20,21 +21,26 @@ pub struct Context {
     pub fetcher: ArtifactFetcher,
     /// Server-side apply field manager (the binary name).
     pub field_manager: String,
-    /// How often health checks poll.
-    pub poll_interval: std::time::Duration,
+    /// Server-side apply as the controller; impersonating managers are made from it so all
+    /// reconciliations share one discovery cache.
+    pub resources: ResourceManager,
 }
 
 impl Context {
     /// A context acting with `client`, built from `config`.
     pub fn new(client: kube::Client, config: kube::Config) -> Self {
+        let owner = Owner {
+            field_manager: crate::CONTROLLER_NAME.to_string(),
+            group: super::GROUP.to_string(),
+        };
         Context {
+            resources: ResourceManager::new(client.clone(), owner),
             client,
             config,
             events: None,
             metrics: None,
             fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
             field_manager: crate::CONTROLLER_NAME.to_string(),
-            poll_interval: std::time::Duration::from_secs(2),
         }
     }
 
@@ -52,7 +58,7 @@ impl Context {
 
     /// Polls health checks this often (tests use a short interval).
     pub fn with_poll_interval(mut self, interval: std::time::Duration) -> Self {
-        self.poll_interval = interval;
+        self.resources = self.resources.with_poll_interval(interval);
         self
     }
 }

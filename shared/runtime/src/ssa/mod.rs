@@ -31,6 +31,7 @@ pub use wait::WaitOptions;
 use kube::Client;
 use kube::api::{Api, DynamicObject};
 use resolver::Resolver;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Who applies: the field manager written in `managedFields`, and the API group under which the
@@ -118,10 +119,12 @@ pub enum Error {
 }
 
 /// Applies, diffs, deletes and waits for sets of objects with server-side apply.
+/// Clones share the discovery cache.
+#[derive(Clone)]
 pub struct ResourceManager {
     client: Client,
     owner: Owner,
-    resolver: Resolver,
+    resolver: Arc<Resolver>,
     poll_interval: Duration,
 }
 
@@ -131,8 +134,17 @@ impl ResourceManager {
         ResourceManager {
             client,
             owner,
-            resolver: Resolver::default(),
+            resolver: Arc::new(Resolver::default()),
             poll_interval: Duration::from_secs(2),
+        }
+    }
+
+    /// The same manager acting through another client (e.g. one impersonating a service
+    /// account), sharing this one's discovery cache.
+    pub fn with_client(&self, client: Client) -> Self {
+        ResourceManager {
+            client,
+            ..self.clone()
         }
     }
 
