@@ -1,0 +1,416 @@
+//! `ferroflux bootstrap git` against the test cluster and its Git server.
+//!
+//! Each test bootstraps into its own namespace (`-n`), never flux-system. The test that waits for
+//! Ready runs source-controller and kustomize-controller as local processes (kwok nodes run no
+//! containers), scoped with `--watch-label-selector` to the test namespace's sync objects so they
+//! never touch other tests' objects. They are found next to the ferroflux binary in the target
+//! directory (`cargo test --workspace` builds them; otherwise `cargo build -p source-controller
+//! -p kustomize-controller` first).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use ferroflux_e2e::{GitServerRepo, Services, ensure_cluster, with_temp_namespace};
+use k8s_openapi::api::core::v1::Secret;
+use kube::Api;
+
+use common::{Run, ferroflux, kubeconfig};
+
+const TWO: &str = "source-controller,kustomize-controller";
+
+/// `bootstrap git` over HTTPS with basic auth into `namespace` at `path`.
+async fn bootstrap(
+    repo: &GitServerRepo,
+    services: &Services,
+    namespace: &str,
+    path: &str,
+    extra: &[&str],
+) -> Run {
+    let ca = services.ca_cert.to_string_lossy().into_owned();
+    let url = repo.https_url();
+    let mut args = vec![
+        "-n",
+        namespace,
+        "bootstrap",
+        "git",
+        "--url",
+        &url,
+        "--path",
+        path,
+        "--username",
+        &services.git_username,
+        "--password",
+        &services.git_password,
+        "--ca-file",
+        &ca,
+    ];
+    args.extend_from_slice(extra);
+    ferroflux(&args).await
+}
+
+/// Files under `dir` on `main` of the server repository.
+fn files_at(repo: &GitServerRepo, dir: &str) -> Vec<String> {
+    let listing = repo.git(&["ls-tree", "-r", "--name-only", "main", dir]);
+    listing.lines().map(str::to_string).collect()
+}
+
+/// Local controllers reconciling only `namespaces`' sync objects, and the cleanup that must run
+/// before the namespace goes: stop them (so no prune runs), drop finalizers, delete cluster RBAC.
+struct LocalControllers {
+    children: Vec<Child>,
+    namespaces: Vec<String>,
+    _storage: tempfile::TempDir,
+}
+
+impl LocalControllers {
+    fn start(namespaces: &[&str]) -> Self {
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_ferroflux")).parent().unwrap();
+        let binary = |name: &str| -> PathBuf {
+            let path = bin_dir.join(name);
+            assert!(
+                path.exists(),
+                "{} is missing: run `cargo build -p source-controller -p kustomize-controller`",
+                path.display()
+            );
+            path
+        };
+        let kubeconfig = kubeconfig();
+        let selector = format!("app.kubernetes.io/instance in ({})", namespaces.join(","));
+        let storage = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let common_args = |cmd: &mut Command| {
+            cmd.arg("--kubeconfig")
+                .arg(&kubeconfig)
+                .args([
+                    "--metrics-addr",
+                    "127.0.0.1:0",
+                    "--health-addr",
+                    "127.0.0.1:0",
+                ])
+                .args(["--watch-label-selector", &selector])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit());
+        };
+        let mut source = Command::new(binary("source-controller"));
+        common_args(&mut source);
+        source
+            .arg("--storage-path")
+            .arg(storage.path())
+            .args(["--storage-addr", &format!("127.0.0.1:{port}")])
+            .args(["--storage-adv-addr", &format!("127.0.0.1:{port}")]);
+        let mut kustomize = Command::new(binary("kustomize-controller"));
+        common_args(&mut kustomize);
+        let children = vec![
+            source.spawn().expect("start source-controller"),
+            kustomize.spawn().expect("start kustomize-controller"),
+        ];
+        LocalControllers {
+            children,
+            namespaces: namespaces.iter().map(|s| s.to_string()).collect(),
+            _storage: storage,
+        }
+    }
+}
+
+impl Drop for LocalControllers {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let kubeconfig = kubeconfig();
+        let kubectl = |args: &[&str]| {
+            let _ = Command::new("kubectl")
+                .arg("--kubeconfig")
+                .arg(&kubeconfig)
+                .args(args)
+                .stdout(Stdio::null())
+                .status();
+        };
+        for ns in &self.namespaces {
+            for kind in [
+                "kustomization.kustomize.toolkit.fluxcd.io/flux-system",
+                "gitrepository.source.toolkit.fluxcd.io/flux-system",
+            ] {
+                kubectl(&[
+                    "-n",
+                    ns,
+                    "patch",
+                    kind,
+                    "--type",
+                    "merge",
+                    "-p",
+                    r#"{"metadata":{"finalizers":null}}"#,
+                ]);
+            }
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Deletes the ClusterRoles and ClusterRoleBindings `install` made for `namespace`.
+fn delete_cluster_rbac(namespace: &str) {
+    let _ = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(kubeconfig())
+        .args(["delete", "clusterrole,clusterrolebinding", "-l"])
+        .arg(format!("app.kubernetes.io/instance={namespace}"))
+        .stdout(Stdio::null())
+        .status();
+}
+
+#[tokio::test]
+async fn bootstrap_commits_installs_syncs_and_reruns_without_commit() {
+    let env = ensure_cluster();
+    let services = env.services().clone();
+    let repo = services.create_repo("bootstrap");
+    with_temp_namespace(|client, first| async move {
+        let first_ns = first.clone();
+        with_temp_namespace(|_, second| async move {
+            let controllers = LocalControllers::start(&[&first, &second]);
+            let run = bootstrap(
+                &repo,
+                &services,
+                &first,
+                "clusters/one",
+                &["--components", TWO, "--timeout", "3m"],
+            )
+            .await
+            .expect_ok();
+            assert!(run.stderr.contains("bootstrap finished"), "{}", run.stderr);
+
+            let files = files_at(&repo, "clusters/one");
+            assert_eq!(
+                files,
+                [
+                    "clusters/one/flux-system/gotk-components.yaml",
+                    "clusters/one/flux-system/gotk-sync.yaml",
+                    "clusters/one/flux-system/kustomization.yaml",
+                ]
+            );
+            assert_eq!(
+                repo.git(&["log", "-1", "--format=%an <%ae>", "main"]),
+                "Ferroflux <ferroflux@localhost>"
+            );
+            let sync = repo.git(&["show", "main:clusters/one/flux-system/gotk-sync.yaml"]);
+            assert!(sync.contains("path: ./clusters/one"), "{sync}");
+            assert!(sync.contains(&repo.https_url()), "{sync}");
+
+            let secrets: Api<Secret> = Api::namespaced(client.clone(), &first);
+            let secret = secrets
+                .get("flux-system")
+                .await
+                .expect("auth Secret flux-system");
+            let keys: Vec<&String> = secret.data.as_ref().unwrap().keys().collect();
+            assert_eq!(keys, ["ca.crt", "password", "username"]);
+
+            // Same flags again: nothing changes in Git.
+            let head = repo.git(&["rev-parse", "main"]);
+            let rerun = bootstrap(
+                &repo,
+                &services,
+                &first,
+                "clusters/one",
+                &["--components", TWO, "--timeout", "3m"],
+            )
+            .await
+            .expect_ok();
+            assert!(
+                rerun.stderr.contains("nothing to commit"),
+                "{}",
+                rerun.stderr
+            );
+            assert_eq!(
+                repo.git(&["rev-parse", "main"]),
+                head,
+                "a re-run must not commit"
+            );
+
+            // A second cluster in the same repository, through its own path.
+            bootstrap(
+                &repo,
+                &services,
+                &second,
+                "clusters/two",
+                &["--components", TWO, "--timeout", "3m"],
+            )
+            .await
+            .expect_ok();
+            assert_eq!(files_at(&repo, "clusters/two").len(), 3);
+            assert_eq!(files_at(&repo, "clusters/one").len(), 3);
+            assert_eq!(repo.git(&["rev-list", "--count", "main"]), "2");
+            drop(controllers);
+            delete_cluster_rbac(&second);
+        })
+        .await;
+        delete_cluster_rbac(&first_ns);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn components_flag_writes_only_the_chosen_controllers() {
+    let env = ensure_cluster();
+    let services = env.services().clone();
+    let repo = services.create_repo("bootstrap-components");
+    with_temp_namespace(|_, ns| async move {
+        // No controller runs, so the final wait times out; the error names what to check.
+        let run = bootstrap(
+            &repo,
+            &services,
+            &ns,
+            "clusters/only-source",
+            &["--components", "source-controller", "--timeout", "20s"],
+        )
+        .await;
+        let run = run.expect_err("Is source-controller running?");
+        assert!(run.stderr.contains("GitRepository"), "{}", run.stderr);
+        let components = repo.git(&[
+            "show",
+            "main:clusters/only-source/flux-system/gotk-components.yaml",
+        ]);
+        assert!(
+            components.contains("# Components: source-controller\n"),
+            "header"
+        );
+        assert!(components.contains("name: source-controller"));
+        assert!(components.contains("gitrepositories.source.toolkit.fluxcd.io"));
+        assert!(
+            !components.contains("kustomize-controller"),
+            "only the chosen component"
+        );
+        assert!(
+            !components.contains("helm.toolkit.fluxcd.io"),
+            "no CRDs of other components"
+        );
+        let yaml: Vec<serde_json::Value> =
+            serde_saphyr::from_str_multiple(&components).expect("valid YAML");
+        assert!(
+            yaml.iter()
+                .all(|d| d.is_null() || d["metadata"]["name"].is_string())
+        );
+        let client = ensure_cluster().client().await;
+        let repos = kube::Api::<kube::api::DynamicObject>::namespaced_with(
+            client,
+            &ns,
+            &common::gitrepository(),
+        );
+        let synced = repos
+            .get("flux-system")
+            .await
+            .expect("GitRepository flux-system applied");
+        assert_eq!(synced.data["spec"]["url"], repo.https_url());
+        delete_cluster_rbac(&ns);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_git_credentials_fail_clearly_before_touching_the_cluster() {
+    let env = ensure_cluster();
+    let services = env.services().clone();
+    let repo = services.create_repo("bootstrap-auth");
+    let ca = services.ca_cert.to_string_lossy().into_owned();
+    let url = repo.https_url();
+    let run = ferroflux(&[
+        "-n",
+        "bootstrap-never-created",
+        "bootstrap",
+        "git",
+        "--url",
+        &url,
+        "--path",
+        "clusters/x",
+        "--username",
+        &services.git_username,
+        "--password",
+        "wrong-password",
+        "--ca-file",
+        &ca,
+    ])
+    .await
+    .expect_err("cannot clone");
+    assert!(
+        run.stderr.contains("check the URL and the credentials"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("wrong-password"),
+        "the password must not be printed: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("installing"),
+        "nothing is installed: {}",
+        run.stderr
+    );
+    assert!(
+        repo.git(&["for-each-ref", "refs/heads"]).is_empty(),
+        "nothing pushed"
+    );
+
+    // Without --ca-file the server's certificate is not trusted.
+    ferroflux(&[
+        "bootstrap",
+        "git",
+        "--url",
+        &url,
+        "--path",
+        "clusters/x",
+        "--username",
+        &services.git_username,
+        "--password",
+        &services.git_password,
+    ])
+    .await
+    .expect_err("certificate");
+}
+
+#[tokio::test]
+async fn bad_flags_are_refused_before_any_work() {
+    ferroflux(&[
+        "bootstrap",
+        "git",
+        "--url",
+        "http://127.0.0.1:1/x.git",
+        "--path",
+        "../up",
+    ])
+    .await
+    .expect_err("must be a relative directory");
+    ferroflux(&[
+        "bootstrap",
+        "git",
+        "--url",
+        "http://127.0.0.1:1/x.git",
+        "--path",
+        "c",
+        "--components",
+        "nope",
+    ])
+    .await
+    .expect_err("unknown component");
+    ferroflux(&[
+        "bootstrap",
+        "git",
+        "--url",
+        "http://127.0.0.1:1/x.git",
+        "--path",
+        "c",
+        "--private-key-file",
+        "/nonexistent",
+    ])
+    .await
+    .expect_err("--known-hosts");
+}
