@@ -6,7 +6,7 @@
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
     CustomResourceDefinition, JSONSchemaProps,
 };
-use kube::CustomResourceExt;
+use kube_core::CustomResourceExt;
 
 /// One CRD and the file name Flux gives it under `config/crd/bases`.
 #[derive(Clone, Debug)]

@@ -46,8 +46,8 @@ pub fn round_trip_flux_object(input: &Value) -> Option<Result<Value, String>> {
     macro_rules! dispatch {
         ($($kind:ty),* $(,)?) => {
             $(
-                if api_version == <$kind as kube::Resource>::api_version(&())
-                    && kind == <$kind as kube::Resource>::kind(&())
+                if api_version == <$kind as kube_core::Resource>::api_version(&())
+                    && kind == <$kind as kube_core::Resource>::kind(&())
                 {
                     return Some(round_trip::<$kind>(input));
                 }

@@ -1,6 +1,6 @@
 //! HelmRelease: install and keep upgraded a Helm chart from a source.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,7 @@ use crate::meta::{DependencyReference, KubeConfigReference, ValuesReference};
 /// Desired state of a HelmRelease: which chart, which values, how to run each Helm action.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "helm.toolkit.fluxcd.io",
     version = "v2",
     kind = "HelmRelease",

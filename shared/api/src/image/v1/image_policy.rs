@@ -1,7 +1,7 @@
 //! ImagePolicy: picks the latest image tag of an ImageRepository by semver, alphabetical or
 //! numerical order.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,7 @@ use crate::meta::{Condition, NamespacedObjectReference, ReconcileRequestStatus};
 /// Desired state of an ImagePolicy.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "image.toolkit.fluxcd.io",
     version = "v1",
     kind = "ImagePolicy",

@@ -1,7 +1,7 @@
 //! ImageRepository: periodically lists the tags of an image in a registry.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,7 @@ use crate::meta::{AccessFrom, Condition, LocalObjectReference, ReconcileRequestS
 /// Desired state of an ImageRepository: which image to scan and how.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "image.toolkit.fluxcd.io",
     version = "v1",
     kind = "ImageRepository",

@@ -1,6 +1,6 @@
 //! Receiver: a webhook endpoint that requests reconciliation of Flux objects.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,7 @@ use crate::meta::{Condition, LocalObjectReference, ReconcileRequestStatus};
 /// Desired state of a Receiver: who calls it, how calls are verified, what to reconcile.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "notification.toolkit.fluxcd.io",
     version = "v1",
     kind = "Receiver",

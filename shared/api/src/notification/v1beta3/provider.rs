@@ -1,6 +1,6 @@
 //! Provider: where notifications go (a chat, an event hub, a Git commit status API).
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use crate::meta::LocalObjectReference;
 /// Desired state of a Provider. Providers have no status: they are read when events arrive.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "notification.toolkit.fluxcd.io",
     version = "v1beta3",
     kind = "Provider",

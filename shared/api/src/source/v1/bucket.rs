@@ -1,6 +1,6 @@
 //! Bucket: the contents of an S3-compatible, GCS or Azure Blob storage bucket.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use crate::meta::{Artifact, Condition, LocalObjectReference, ReconcileRequestSta
 /// Desired state of a Bucket.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.toolkit.fluxcd.io",
     version = "v1",
     kind = "Bucket",

@@ -1,7 +1,7 @@
 //! ExternalArtifact: an artifact produced by something other than source-controller
 //! (e.g. an ArtifactGenerator), consumable like any source.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,7 @@ use crate::meta::{Artifact, Condition, NamespacedObjectKindReference};
 /// Desired state of an ExternalArtifact: only a pointer to its producer.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.toolkit.fluxcd.io",
     version = "v1",
     kind = "ExternalArtifact",

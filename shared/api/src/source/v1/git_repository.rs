@@ -1,6 +1,6 @@
 //! GitRepository: a Git repository checked out at a branch, tag, semver range or commit.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use crate::meta::{Artifact, Condition, LocalObjectReference, ReconcileRequestSta
 /// Desired state of a GitRepository: what to clone and how often.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.toolkit.fluxcd.io",
     version = "v1",
     kind = "GitRepository",

@@ -1,6 +1,6 @@
 //! HelmChart: a chart fetched from a HelmRepository, or packaged from a GitRepository or Bucket.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,7 @@ use crate::meta::{Artifact, Condition, ReconcileRequestStatus};
 /// Desired state of a HelmChart.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.toolkit.fluxcd.io",
     version = "v1",
     kind = "HelmChart",

@@ -1,6 +1,6 @@
 //! HelmRepository: a Helm chart repository index (HTTP) or an OCI registry holding charts.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use crate::meta::{AccessFrom, Artifact, Condition, LocalObjectReference, Reconci
 /// Desired state of a HelmRepository.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.toolkit.fluxcd.io",
     version = "v1",
     kind = "HelmRepository",

@@ -1,6 +1,6 @@
 //! OCIRepository: an OCI artifact (e.g. a `flux push` bundle or a Helm chart) pulled from a registry.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +10,7 @@ use crate::meta::{Artifact, Condition, LocalObjectReference, ReconcileRequestSta
 /// Desired state of an OCIRepository: which artifact to pull and how often.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.toolkit.fluxcd.io",
     version = "v1",
     kind = "OCIRepository",

@@ -1,6 +1,6 @@
 //! ArtifactGenerator: builds ExternalArtifacts by copying files out of one or more sources.
 
-use kube::CustomResource;
+use kube_derive::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use crate::meta::{Condition, ReconcileRequestStatus};
 /// Desired state of an ArtifactGenerator: input sources and the artifacts composed from them.
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
+    crates(kube_core = "::kube_core"),
     group = "source.extensions.fluxcd.io",
     version = "v1beta1",
     kind = "ArtifactGenerator",
