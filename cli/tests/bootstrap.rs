@@ -414,3 +414,76 @@ async fn bad_flags_are_refused_before_any_work() {
     .await
     .expect_err("--known-hosts");
 }
+
+#[tokio::test]
+async fn bootstrap_over_ssh_and_with_a_bearer_token() {
+    let env = ensure_cluster();
+    let services = env.services().clone();
+    let repo = services.create_repo("bootstrap-ssh");
+    with_temp_namespace(|client, ssh_ns| async move {
+        let ssh_ns_outer = ssh_ns.clone();
+        with_temp_namespace(|_, token_ns| async move {
+            let controllers = LocalControllers::start(&[&ssh_ns, &token_ns]);
+            let key = services.ssh_identity.to_string_lossy().into_owned();
+            let hosts = services.ssh_known_hosts.to_string_lossy().into_owned();
+            let url = repo.ssh_url();
+            ferroflux(&[
+                "-n",
+                &ssh_ns,
+                "bootstrap",
+                "git",
+                "--url",
+                &url,
+                "--path",
+                "clusters/ssh",
+                "--private-key-file",
+                &key,
+                "--known-hosts",
+                &hosts,
+                "--components",
+                TWO,
+                "--timeout",
+                "3m",
+            ])
+            .await
+            .expect_ok();
+            let secrets: Api<Secret> = Api::namespaced(client.clone(), &ssh_ns);
+            let secret = secrets.get("flux-system").await.expect("auth Secret");
+            let keys: Vec<&String> = secret.data.as_ref().unwrap().keys().collect();
+            assert_eq!(keys, ["identity", "known_hosts"]);
+
+            let ca = services.ca_cert.to_string_lossy().into_owned();
+            let url = repo.token_url();
+            ferroflux(&[
+                "-n",
+                &token_ns,
+                "bootstrap",
+                "git",
+                "--url",
+                &url,
+                "--path",
+                "clusters/token",
+                "--token",
+                &services.git_token,
+                "--ca-file",
+                &ca,
+                "--components",
+                TWO,
+                "--timeout",
+                "3m",
+            ])
+            .await
+            .expect_ok();
+            let secrets: Api<Secret> = Api::namespaced(client.clone(), &token_ns);
+            let secret = secrets.get("flux-system").await.expect("auth Secret");
+            let keys: Vec<&String> = secret.data.as_ref().unwrap().keys().collect();
+            assert_eq!(keys, ["bearerToken", "ca.crt"]);
+            assert_eq!(files_at(&repo, "clusters").len(), 6);
+            drop(controllers);
+            delete_cluster_rbac(&token_ns);
+        })
+        .await;
+        delete_cluster_rbac(&ssh_ns_outer);
+    })
+    .await;
+}
