@@ -20,20 +20,25 @@ fn list(v: Vec<Value>) -> FuncResult {
 
 /// Calls a list function.
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
-    let base = name.strip_prefix("must").map(|n| {
-        let mut c = n.chars();
-        c.next()
-            .map(|f| f.to_lowercase().chain(c).collect::<String>())
-            .unwrap_or_default()
-    });
-    let n = match base.as_deref() {
-        Some(
-            b @ ("first" | "rest" | "last" | "initial" | "append" | "push" | "prepend" | "reverse"
-            | "uniq" | "without" | "has" | "compact" | "slice" | "chunk"),
-        ) => b.to_string(),
-        _ => name.to_string(),
+    // `mustX` behaves like `x` (Go turns the latter's panic into the same error).
+    let n = match name {
+        "mustFirst" => "first",
+        "mustRest" => "rest",
+        "mustLast" => "last",
+        "mustInitial" => "initial",
+        "mustAppend" => "append",
+        "mustPush" => "push",
+        "mustPrepend" => "prepend",
+        "mustReverse" => "reverse",
+        "mustUniq" => "uniq",
+        "mustWithout" => "without",
+        "mustHas" => "has",
+        "mustCompact" => "compact",
+        "mustSlice" => "slice",
+        "mustChunk" => "chunk",
+        other => other,
     };
-    Some(match n.as_str() {
+    Some(match n {
         "list" | "tuple" => list(a.to_vec()),
         "first" => arity(a, 1).and_then(|_| {
             Ok(as_list(&a[0], "find first")?
