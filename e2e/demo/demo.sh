@@ -26,8 +26,7 @@ DEMO_DIR=$FERROFLUX_CLUSTER_DIR/demo
 KUBECONFIG_FILE=$FERROFLUX_CLUSTER_DIR/kubeconfig
 STORAGE_PORT=$((PORT_BASE + 690))
 TARGET_DIR=${DEMO_BIN_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/debug}
-FIXTURE=${PODINFO_FIXTURE:-$ROOT/../shared/fixtures/podinfo/kustomize}
-[ -d "$FIXTURE" ] || FIXTURE=/work/shared/fixtures/podinfo/kustomize
+PODINFO=$ROOT/e2e/demo/podinfo # podinfo's Deployment and Service (Apache-2.0)
 
 STEP=0
 header() {
@@ -142,9 +141,7 @@ export GIT_AUTHOR_NAME="Demo User" GIT_AUTHOR_EMAIL=demo@localhost
 export GIT_COMMITTER_NAME="Demo User" GIT_COMMITTER_EMAIL=demo@localhost
 git clone --quiet "$FERROFLUX_GIT_REPOS_DIR/$REPO.git" "$WORK" 2>/dev/null
 mkdir -p "$WORK/apps/podinfo" "$WORK/clusters/demo"
-# The fixture's Deployment leaves replicas to its HPA; the demo sets them in Git instead.
-sed 's/^spec:$/spec:\n  replicas: 2/' "$FIXTURE/deployment.yaml" >"$WORK/apps/podinfo/deployment.yaml"
-cp "$FIXTURE/service.yaml" "$WORK/apps/podinfo/"
+cp "$PODINFO/deployment.yaml" "$PODINFO/service.yaml" "$WORK/apps/podinfo/"
 cat >"$WORK/apps/podinfo/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
