@@ -26,7 +26,7 @@ inproc="$target/release/examples/render_bench"
 
 charts=(podinfo/charts/podinfo charts/bitnami-nginx charts/bitnami-postgresql charts/bitnami-redis charts/prometheus charts/traefik)
 
-echo "| chart | helm template (ms) | ferroflux helm template (ms) | ratio (whole process) | ferroflux in-process render (ms) | ratio (in-process) |"
+echo "| chart | helm template (ms) | ferroflux helm template (ms) | ratio (whole process) | ferroflux in-process render, median (ms) | ratio (in-process) |"
 echo "|---|---:|---:|---:|---:|---:|"
 for chart in "${charts[@]}"; do
   name=$(basename "$chart")
@@ -41,7 +41,7 @@ for chart in "${charts[@]}"; do
     -n ferroflux "$ours helm template rel $dir" >/dev/null
   helm_ms=$(jq '.results[] | select(.command=="helm") | .mean * 1000' "$out/$name.json")
   ours_ms=$(jq '.results[] | select(.command=="ferroflux") | .mean * 1000' "$out/$name.json")
-  inproc_ms=$("$inproc" "$dir" 100 | jq '.mean_ms')
+  inproc_ms=$("$inproc" "$dir" 100 | jq '.median_ms')
   awk -v n="$name" -v h="$helm_ms" -v o="$ours_ms" -v i="$inproc_ms" \
     'BEGIN { printf "| %s | %.1f | %.1f | %.1fx | %.2f | %.0fx |\n", n, h, o, h / o, i, h / i }'
 done
