@@ -65,6 +65,9 @@ async fn bad_inputs_give_clear_conditions() {
         let mut o = git_repository(&ns, "submodules", &repo.http_url());
         o.spec.recurse_submodules = Some(true);
         cases.push(("submodules", o, "UnsupportedSpec", "Stalled"));
+        let mut o = git_repository(&ns, "ssh-no-known-hosts", &repo.ssh_url());
+        o.spec.reference = r(|x| x.branch = Some("main".into()));
+        cases.push(("ssh-no-known-hosts", o, "AuthenticationFailed", "Stalled"));
         for (_, obj, _, _) in &cases {
             create(&client, obj).await;
         }
