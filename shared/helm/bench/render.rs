@@ -9,7 +9,9 @@ use ferroflux_helm::{Chart, PrintOptions, RenderOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let chart_dir = args.first().ok_or("usage: render_bench <chart-dir> [iterations] [-f values]...")?;
+    let chart_dir = args
+        .first()
+        .ok_or("usage: render_bench <chart-dir> [iterations] [-f values]...")?;
     let iterations: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(200);
     let values_files: Vec<std::path::PathBuf> = args
         .windows(2)
@@ -22,7 +24,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let start = Instant::now();
         let chart = Chart::load(chart_dir)?;
         let values = ferroflux_helm::values::user_values(&values_files, &[], &[])?;
-        let options = RenderOptions { release_name: "rel".into(), values, ..Default::default() };
+        let options = RenderOptions {
+            release_name: "rel".into(),
+            values,
+            ..Default::default()
+        };
         let rendered = ferroflux_helm::render(&chart, &options)?;
         bytes = ferroflux_helm::print(&rendered, &PrintOptions::default())?.len();
         samples.push(start.elapsed().as_secs_f64() * 1e3);
@@ -30,6 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     samples.sort_by(f64::total_cmp);
     let mean = samples.iter().sum::<f64>() / samples.len() as f64;
     let median = samples[samples.len() / 2];
-    println!("{{\"chart\": {chart_dir:?}, \"iterations\": {iterations}, \"mean_ms\": {mean:.3}, \"median_ms\": {median:.3}, \"output_bytes\": {bytes}}}");
+    println!(
+        "{{\"chart\": {chart_dir:?}, \"iterations\": {iterations}, \"mean_ms\": {mean:.3}, \"median_ms\": {median:.3}, \"output_bytes\": {bytes}}}"
+    );
     Ok(())
 }

@@ -52,7 +52,11 @@ fn process_enabled(chart: &mut Chart, values: &Table, path: &str) {
         .metadata
         .dependencies
         .iter()
-        .map(|r| existing.iter().position(|e| compatible(e, &r.name, &r.version)))
+        .map(|r| {
+            existing
+                .iter()
+                .position(|e| compatible(e, &r.name, &r.version))
+        })
         .collect();
     let mut selected: Vec<Chart> = Vec::with_capacity(existing.len());
     let mut uses = vec![0usize; existing.len()];
@@ -62,7 +66,11 @@ fn process_enabled(chart: &mut Chart, values: &Table, path: &str) {
     let mut existing: Vec<Option<Chart>> = existing.into_iter().map(Some).collect();
     for (i, slot) in existing.iter_mut().enumerate() {
         let e = slot.as_ref().expect("present");
-        if !chart.metadata.dependencies.iter().any(|r| compatible(e, &r.name, &r.version))
+        if !chart
+            .metadata
+            .dependencies
+            .iter()
+            .any(|r| compatible(e, &r.name, &r.version))
             && let Some(e) = slot.take()
         {
             selected.push(e);
