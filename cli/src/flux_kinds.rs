@@ -15,8 +15,8 @@ pub struct FluxKind {
     pub aliases: &'static [&'static str],
     /// JSON pointers into the object tried in order for the REVISION column.
     pub revision: &'static [&'static str],
-    /// `spec.sourceRef` (or equivalent) pointer for `reconcile --with-source`.
-    pub source_ref: Option<&'static str>,
+    /// Pointers to the source reference for `reconcile --with-source`, the first present wins.
+    pub source_ref: &'static [&'static str],
 }
 
 const SOURCE: &str = "source.toolkit.fluxcd.io";
@@ -27,19 +27,19 @@ const ARTIFACT_REVISION: &[&str] = &["/status/artifact/revision"];
 /// Every kind, in the order `get all` prints them.
 #[rustfmt::skip]
 pub const ALL: &[FluxKind] = &[
-    kind("GitRepository", SOURCE, "v1", "gitrepositories", &["source git", "gitrepository", "gitrepo"], ARTIFACT_REVISION, None),
-    kind("OCIRepository", SOURCE, "v1", "ocirepositories", &["source oci", "ocirepository", "ocirepo"], ARTIFACT_REVISION, None),
-    kind("HelmRepository", SOURCE, "v1", "helmrepositories", &["source helm", "helmrepository", "helmrepo"], ARTIFACT_REVISION, None),
-    kind("Bucket", SOURCE, "v1", "buckets", &["source bucket", "bucket"], ARTIFACT_REVISION, None),
-    kind("HelmChart", SOURCE, "v1", "helmcharts", &["source chart", "helmchart", "hc"], ARTIFACT_REVISION, Some("/spec/sourceRef")),
-    kind("Kustomization", "kustomize.toolkit.fluxcd.io", "v1", "kustomizations", &["kustomization", "ks"], &["/status/lastAppliedRevision", "/status/lastAttemptedRevision"], Some("/spec/sourceRef")),
-    kind("HelmRelease", "helm.toolkit.fluxcd.io", "v2", "helmreleases", &["helmrelease", "hr"], &["/status/history/0/chartVersion", "/status/lastAttemptedRevision"], Some("/spec/chart/spec/sourceRef")),
-    kind("Provider", NOTIFICATION, "v1beta3", "providers", &["alert-provider", "provider"], &[], None),
-    kind("Alert", NOTIFICATION, "v1beta3", "alerts", &["alert"], &[], None),
-    kind("Receiver", NOTIFICATION, "v1", "receivers", &["receiver"], &[], None),
-    kind("ImageRepository", IMAGE, "v1", "imagerepositories", &["image repository", "imagerepository"], &["/status/lastScanResult/scanTime"], None),
-    kind("ImagePolicy", IMAGE, "v1", "imagepolicies", &["image policy", "imagepolicy"], &["/status/latestRef/tag", "/status/latestImage"], None),
-    kind("ImageUpdateAutomation", IMAGE, "v1", "imageupdateautomations", &["image update", "imageupdateautomation"], &["/status/lastPushCommit"], Some("/spec/sourceRef")),
+    kind("GitRepository", SOURCE, "v1", "gitrepositories", &["source git", "gitrepository", "gitrepo"], ARTIFACT_REVISION, &[]),
+    kind("OCIRepository", SOURCE, "v1", "ocirepositories", &["source oci", "ocirepository", "ocirepo"], ARTIFACT_REVISION, &[]),
+    kind("HelmRepository", SOURCE, "v1", "helmrepositories", &["source helm", "helmrepository", "helmrepo"], ARTIFACT_REVISION, &[]),
+    kind("Bucket", SOURCE, "v1", "buckets", &["source bucket", "bucket"], ARTIFACT_REVISION, &[]),
+    kind("HelmChart", SOURCE, "v1", "helmcharts", &["source chart", "helmchart", "hc"], ARTIFACT_REVISION, &["/spec/sourceRef"]),
+    kind("Kustomization", "kustomize.toolkit.fluxcd.io", "v1", "kustomizations", &["kustomization", "ks"], &["/status/lastAppliedRevision", "/status/lastAttemptedRevision"], &["/spec/sourceRef"]),
+    kind("HelmRelease", "helm.toolkit.fluxcd.io", "v2", "helmreleases", &["helmrelease", "hr"], &["/status/history/0/chartVersion", "/status/lastAttemptedRevision"], &["/spec/chart/spec/sourceRef", "/spec/chartRef"]),
+    kind("Provider", NOTIFICATION, "v1beta3", "providers", &["alert-provider", "provider"], &[], &[]),
+    kind("Alert", NOTIFICATION, "v1beta3", "alerts", &["alert"], &[], &[]),
+    kind("Receiver", NOTIFICATION, "v1", "receivers", &["receiver"], &[], &[]),
+    kind("ImageRepository", IMAGE, "v1", "imagerepositories", &["image repository", "imagerepository"], &["/status/lastScanResult/scanTime"], &[]),
+    kind("ImagePolicy", IMAGE, "v1", "imagepolicies", &["image policy", "imagepolicy"], &["/status/latestRef/tag", "/status/latestImage"], &[]),
+    kind("ImageUpdateAutomation", IMAGE, "v1", "imageupdateautomations", &["image update", "imageupdateautomation"], &["/status/lastPushCommit"], &["/spec/sourceRef"]),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -50,7 +50,7 @@ const fn kind(
     plural: &'static str,
     aliases: &'static [&'static str],
     revision: &'static [&'static str],
-    source_ref: Option<&'static str>,
+    source_ref: &'static [&'static str],
 ) -> FluxKind {
     FluxKind {
         kind,

@@ -51,17 +51,22 @@ pub async fn get(
 ) -> anyhow::Result<DynamicObject> {
     match api(client, kind, Some(namespace)).get(name).await {
         Ok(obj) => Ok(obj),
-        Err(err) if is_not_found(&err) => {
-            require_crd(client, kind).await?;
-            anyhow::bail!(
-                "{} {namespace}/{name} not found; list them with `ferroflux get {} -n {namespace}`, \
-                 or use -n to pick another namespace",
-                kind.kind,
-                list_command(kind)
-            )
-        }
+        Err(err) if is_not_found(&err) => Err(not_found(client, kind, namespace, name).await),
         Err(err) => Err(err).with_context(|| format!("reading {} {namespace}/{name}", kind.kind)),
     }
+}
+
+/// The error for a 404 on one object: the CRD is missing, or the object is.
+async fn not_found(client: &Client, kind: &FluxKind, namespace: &str, name: &str) -> anyhow::Error {
+    if let Err(missing_crd) = require_crd(client, kind).await {
+        return missing_crd;
+    }
+    anyhow::anyhow!(
+        "{} {namespace}/{name} not found; list them with `ferroflux get {} -n {namespace}`, \
+         or use -n to pick another namespace",
+        kind.kind,
+        list_command(kind)
+    )
 }
 
 /// The names a command acts on: `name` after checking it exists, or (for `--all`) every object
@@ -111,10 +116,14 @@ pub async fn merge_patch(
     name: &str,
     patch: Value,
 ) -> anyhow::Result<DynamicObject> {
-    api(client, kind, Some(namespace))
+    match api(client, kind, Some(namespace))
         .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
         .await
-        .with_context(|| format!("patching {} {namespace}/{name}", kind.kind))
+    {
+        Ok(obj) => Ok(obj),
+        Err(err) if is_not_found(&err) => Err(not_found(client, kind, namespace, name).await),
+        Err(err) => Err(err).with_context(|| format!("patching {} {namespace}/{name}", kind.kind)),
+    }
 }
 
 /// `flux get` sub-command words for a kind, for hints.

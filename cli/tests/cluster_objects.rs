@@ -268,3 +268,30 @@ async fn events_and_tree() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn reconcile_with_source_follows_helmrelease_chart_ref() {
+    let client = ferroflux_e2e::ensure_cluster().client().await;
+    common::ensure_crd(
+        &client,
+        "helm.toolkit.fluxcd.io",
+        "helmreleases",
+        "HelmRelease",
+        "v2",
+    )
+    .await;
+    ferroflux_e2e::with_temp_namespace(|client, ns| async move {
+        let hr = common::resource("helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases");
+        create(&client, &ns, &hr, json!({
+            "apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
+            "metadata": { "name": "web" },
+            "spec": { "interval": "10m", "chartRef": { "kind": "OCIRepository", "name": "web-chart" } }
+        }))
+        .await;
+        // The source is followed through spec.chartRef; it does not exist, which is reported.
+        ferroflux(&["reconcile", "hr", "web", "--with-source", "-n", &ns])
+            .await
+            .expect_err(&format!("OCIRepository {ns}/web-chart not found"));
+    })
+    .await;
+}

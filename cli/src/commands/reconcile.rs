@@ -79,16 +79,23 @@ pub async fn run(args: ReconcileArgs, cluster: &ClusterArgs) -> anyhow::Result<(
         );
     }
     if with_source {
-        let pointer = kind.source_ref.with_context(|| {
-            format!(
+        if kind.source_ref.is_empty() {
+            anyhow::bail!(
                 "{} has no source to reconcile; drop --with-source",
                 kind.kind
-            )
-        })?;
-        let source = obj
-            .data
-            .pointer(pointer)
-            .with_context(|| format!("{} {namespace}/{name} has no {pointer}", kind.kind))?;
+            );
+        }
+        let (pointer, source) = kind
+            .source_ref
+            .iter()
+            .find_map(|p| obj.data.pointer(p).map(|source| (*p, source)))
+            .with_context(|| {
+                format!(
+                    "{} {namespace}/{name} has none of {}",
+                    kind.kind,
+                    kind.source_ref.join(", ")
+                )
+            })?;
         let source_kind = source["kind"].as_str().unwrap_or_default();
         let source_kind = flux_kinds::ALL
             .iter()
