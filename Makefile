@@ -15,6 +15,9 @@ test: ## fmt check, clippy, CRD drift, all tests incl. e2e against the test clus
 demo: ## The GitOps loop on the test cluster: bootstrap from Git, push a change, undo drift (KEEP=1 keeps it running)
 	e2e/demo/demo.sh
 
+crds: ## Regenerate config/crd/bases from the Rust types (the tests fail when they drift)
+	cargo run -q -p crdgen
+
 lint: ## fmt check + clippy
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
