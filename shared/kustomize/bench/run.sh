@@ -41,7 +41,7 @@ while IFS= read -r k; do dirs+=("$(dirname "$k")"); done < <(
     -name kustomization.yaml | sort)
 dirs+=("$LARGE")
 
-echo "| overlay | objects | kubectl kustomize (ms) | ferroflux (ms) | ratio | ferroflux in-process (ms) |"
+echo "| overlay | objects | kubectl kustomize, median (ms) | ferroflux, median (ms) | ratio | ferroflux in-process, mean (ms) |"
 echo "|---|---:|---:|---:|---:|---:|"
 for d in "${dirs[@]}"; do
   label="${d#"$FIXTURES_DIR"/}"
@@ -54,11 +54,11 @@ for d in "${dirs[@]}"; do
     diff "$WORK/ref.yaml" "$WORK/ours.yaml" | head -20 >&2
     exit 1
   fi
-  objects="$(grep -c '^kind:' "$WORK/ours.yaml" || true)"
+  objects="$(grep -c '^kind: ' "$WORK/ours.yaml" || true)"
   hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$WORK/h.json" \
     "kubectl kustomize $d" "$BIN kustomize build $d" >/dev/null 2>&1
-  ref_ms="$(jq '.results[0].mean * 1000' "$WORK/h.json")"
-  ours_ms="$(jq '.results[1].mean * 1000' "$WORK/h.json")"
+  ref_ms="$(jq '.results[0].median * 1000' "$WORK/h.json")"
+  ours_ms="$(jq '.results[1].median * 1000' "$WORK/h.json")"
   inproc="$("$CARGO_TARGET_DIR/release/examples/inprocess" "$d" 20 | sed -E 's/.*mean ([0-9.]+) ms.*/\1/')"
   printf '| %s | %s | %.1f | %.1f | %.0fx | %.2f |\n' "$label" "$objects" "$ref_ms" "$ours_ms" \
     "$(echo "$ref_ms / $ours_ms" | bc -l)" "$inproc"
