@@ -91,7 +91,7 @@ pub struct Kustomization {
     pub helm_globals: Option<Value>,
     /// Deprecated helm generator field (refused).
     pub helm_chart_inflation_generator: Option<Value>,
-    /// Build metadata options (accepted, not recorded).
+    /// Build metadata options (refused unless empty).
     pub build_metadata: Option<Value>,
     /// Output order.
     pub sort_options: Option<SortOptions>,

@@ -119,6 +119,16 @@ impl Builder {
             ));
         }
         check_string_values(k, kpath)?;
+        if k.build_metadata
+            .as_ref()
+            .is_some_and(|b| b.as_array().is_none_or(|a| !a.is_empty()))
+        {
+            return Err(Error::invalid(
+                kpath,
+                "buildMetadata",
+                "origin and transformer annotations are not supported; remove buildMetadata",
+            ));
+        }
         if !k.validators.is_empty() {
             return Err(Error::invalid(
                 kpath,
