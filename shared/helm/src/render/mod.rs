@@ -24,7 +24,9 @@ pub struct RenderOptions {
     pub release_name: String,
     /// `.Release.Namespace` (`default` when empty).
     pub namespace: String,
-    /// User values, already merged from `-f` files and `--set` flags.
+    /// User values, already merged from `-f` files and `--set` flags. Numbers stored as floats
+    /// are Go `float64` in templates (as Helm reads YAML/JSON values), integers are `int64` (as
+    /// `--set` gives them): decode values YAML with [`crate::values::parse_values`].
     pub values: Table,
     /// `--kube-version` (Helm's default when `None`).
     pub kube_version: Option<String>,
