@@ -16,7 +16,9 @@ const COMPONENTS: &[&str] = &[
 ];
 
 fn main() {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config");
+    // Read at run time: `env!` would bake in the path of whichever checkout first compiled this script.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let config = Path::new(&manifest_dir).join("../config");
     let config = config.canonicalize().expect("config/ next to cli/");
     let mut out = String::new();
 
