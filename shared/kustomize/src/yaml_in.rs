@@ -187,11 +187,27 @@ pub(crate) fn resolve_plain(text: &str) -> Value {
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
         return Value::String(text.to_string());
     }
-    if let Some(n) = parse_int(text) {
+    // go-yaml ignores underscores in numbers (`1_000` is 1000).
+    let cleaned;
+    let num_text = if text.contains('_') {
+        cleaned = text.replace('_', "");
+        cleaned.as_str()
+    } else {
+        text
+    };
+    if let Some(n) = parse_int(num_text) {
         return n;
     }
-    if is_float(text)
-        && let Ok(f) = text.parse::<f64>()
+    // Integral floats become integers, as after kustomize's JSON round trip (`1.0` is 1).
+    if is_float(num_text)
+        && let Ok(f) = num_text.parse::<f64>()
+        && f.fract() == 0.0
+        && f.abs() < 9.0e15
+    {
+        return Value::Number((f as i64).into());
+    }
+    if is_float(num_text)
+        && let Ok(f) = num_text.parse::<f64>()
         && let Some(n) = Number::from_f64(f)
     {
         return Value::Number(n);
@@ -205,7 +221,7 @@ fn parse_int(text: &str) -> Option<Value> {
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
-    if body.is_empty() || body.contains('_') {
+    if body.is_empty() {
         return None;
     }
     let (radix, digits) = if let Some(h) = body.strip_prefix("0x") {

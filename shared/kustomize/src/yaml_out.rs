@@ -109,13 +109,14 @@ fn write_inline(out: &mut String, value: &Value, indent: usize) {
     }
 }
 
+/// Numbers as kubectl prints them after its JSON round trip: integral floats lose their
+/// fraction (`1.0` and `1e3` print as `1` and `1000`).
 fn format_number(n: &serde_json::Number) -> String {
-    if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
-        let s = n.to_string();
-        if f.fract() == 0.0 && !s.contains('e') && !s.contains('.') {
-            return format!("{s}.0");
-        }
-        return s;
+    if let Some(f) = n.as_f64().filter(|_| n.is_f64())
+        && f.fract() == 0.0
+        && f.abs() < 1e21
+    {
+        return format!("{f:.0}");
     }
     n.to_string()
 }
