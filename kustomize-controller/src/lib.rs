@@ -13,13 +13,12 @@ use std::sync::Arc;
 pub const CONTROLLER_NAME: &str = "kustomize-controller";
 
 /// Starts the shared runtime (client, admin servers, leader election) and runs the reconciler.
-pub async fn run_binary(flags: ControllerFlags, watch_all_namespaces: bool) -> anyhow::Result<()> {
-    init_logging(&flags.log_level);
+pub async fn run_binary(flags: ControllerFlags) -> anyhow::Result<()> {
+    init_logging(&flags);
+    let namespace = flags.watched_namespace();
     let config = kustomization::kube_config(&flags).await?;
     let concurrency = flags.concurrent;
     let runtime = Runtime::start(CONTROLLER_NAME, flags).await?;
-    let namespace = (!watch_all_namespaces)
-        .then(|| std::env::var("RUNTIME_NAMESPACE").unwrap_or_else(|_| "flux-system".into()));
     let ctx = Context::new(runtime.client.clone(), config)
         .with_events(runtime.events.clone())
         .with_metrics(runtime.metrics.clone());

@@ -9,16 +9,10 @@ use ferroflux_runtime::flags::ControllerFlags;
 struct Args {
     #[command(flatten)]
     controller: ControllerFlags,
-    /// Watch Kustomizations in all namespaces; when false, only in the runtime namespace.
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-    watch_all_namespaces: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Args {
-        controller,
-        watch_all_namespaces,
-    } = Args::parse();
-    kustomize_controller::run_binary(controller, watch_all_namespaces).await
+    let Args { controller } = Args::parse();
+    kustomize_controller::run_binary(controller).await
 }

@@ -56,7 +56,10 @@ pub async fn run(rt: Runtime, storage_flags: StorageFlags) -> Result<(), RunErro
         fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
         retention: storage_flags.artifact_retention_records.max(1),
     });
-    let api: Api<GitRepository> = Api::all(rt.client.clone());
+    let api: Api<GitRepository> = match rt.flags.watched_namespace() {
+        Some(ns) => Api::namespaced(rt.client.clone(), &ns),
+        None => Api::all(rt.client.clone()),
+    };
     let mut watch_config = watcher::Config::default().any_semantic();
     if !rt.flags.watch_label_selector.is_empty() {
         watch_config = watch_config.labels(&rt.flags.watch_label_selector);

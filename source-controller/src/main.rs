@@ -18,7 +18,7 @@ async fn main() -> anyhow::Result<()> {
         controller,
         storage,
     } = Args::parse();
-    init_logging(&controller.log_level);
+    init_logging(&controller);
     let rt = Runtime::start(source_controller::CONTROLLER_NAME, controller).await?;
     source_controller::run(rt, storage).await?;
     Ok(())

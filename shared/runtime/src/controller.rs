@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::admin::{self, Readiness};
 use crate::events::EventPublisher;
-use crate::flags::ControllerFlags;
+use crate::flags::{ControllerFlags, LogEncoding};
 use crate::metrics::Metrics;
 
 /// What went wrong while starting a controller.
@@ -49,13 +49,14 @@ pub struct Runtime {
 
 /// Initializes logging from `--log-level` (JSON lines, like Flux). Does nothing if a subscriber
 /// is already installed (tests).
-pub fn init_logging(level: &str) {
+pub fn init_logging(flags: &ControllerFlags) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .try_init();
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&flags.log_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = match flags.log_encoding {
+        LogEncoding::Json => builder.json().try_init(),
+        LogEncoding::Console => builder.try_init(),
+    };
 }
 
 /// Builds a client from `--kubeconfig`, else in-cluster config or `$KUBECONFIG`.

@@ -38,6 +38,33 @@ pub struct ControllerFlags {
     /// Log level: trace, debug, info, warn or error.
     #[arg(long, default_value = "info")]
     pub log_level: String,
+
+    /// Log format: `json` (one object per line, as Flux) or `console` (human-readable).
+    #[arg(long, value_enum, default_value_t = LogEncoding::Json)]
+    pub log_encoding: LogEncoding,
+
+    /// Watch objects in all namespaces; when false, only in the namespace named by the
+    /// RUNTIME_NAMESPACE environment variable (default `flux-system`).
+    #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
+          require_equals = true, action = clap::ArgAction::Set)]
+    pub watch_all_namespaces: bool,
+}
+
+/// How log lines are written.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogEncoding {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Console,
+}
+
+impl ControllerFlags {
+    /// The namespace to watch, or `None` for all namespaces (`--watch-all-namespaces`).
+    pub fn watched_namespace(&self) -> Option<String> {
+        (!self.watch_all_namespaces)
+            .then(|| std::env::var("RUNTIME_NAMESPACE").unwrap_or_else(|_| "flux-system".into()))
+    }
 }
 
 /// Flags of the artifact storage, accepted by source-controller only.

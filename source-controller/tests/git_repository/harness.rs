@@ -8,7 +8,7 @@ use std::time::Duration;
 use ferroflux_api::source::v1::{GitRepository, GitRepositorySpec};
 use ferroflux_e2e::{ensure_cluster, eventually};
 use ferroflux_runtime::controller::Runtime;
-use ferroflux_runtime::flags::{ControllerFlags, StorageFlags};
+use ferroflux_runtime::flags::{ControllerFlags, LogEncoding, StorageFlags};
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{ObjectMeta, Patch, PatchParams, PostParams};
@@ -47,6 +47,8 @@ pub fn harness() -> &'static Harness {
             enable_leader_election: false,
             watch_label_selector: format!("{TEST_LABEL}={label_value}"),
             log_level: "info".into(),
+            log_encoding: LogEncoding::Json,
+            watch_all_namespaces: true,
         };
         let storage_flags = StorageFlags {
             storage_path: storage.clone(),
