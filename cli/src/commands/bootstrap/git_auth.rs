@@ -19,7 +19,7 @@ pub struct GitAuthArgs {
     pub password: Option<String>,
 
     /// Bearer token for an HTTPS repository (stored as `bearerToken`).
-    #[arg(long, env = "GIT_TOKEN", hide_env_values = true, conflicts_with_all = ["username", "password"])]
+    #[arg(long, conflicts_with = "username")]
     pub token: Option<String>,
 
     /// Private key for an ssh:// repository (stored as `identity`); needs --known-hosts.
@@ -59,7 +59,7 @@ impl GitAuth {
         };
         let basic = match (&args.username, &args.password) {
             (Some(user), Some(password)) => Some((user.clone(), password.clone())),
-            (None, Some(_)) => anyhow::bail!("--password needs --username"),
+            // A password alone (often just $GIT_PASSWORD in the environment) is not used.
             _ => None,
         };
         Ok(GitAuth {
