@@ -242,7 +242,8 @@ pub fn generate(
     Ok(res)
 }
 
-/// Add a generated object, merging with or replacing an existing one as its behavior says.
+/// Add a generated object, merging with or replacing an existing one as its behavior says. On
+/// merge or replace, the existing object decides whether a hash suffix is added.
 pub fn add_generated(
     loader: &DirLoader,
     field: &str,
@@ -279,7 +280,6 @@ pub fn add_generated(
             let mut obj = generated.obj;
             obj["metadata"]["name"] = Value::String(name);
             old.obj = obj;
-            old.needs_hash = old.needs_hash || generated.needs_hash;
             Ok(())
         }
         (Behavior::Merge, Some(i)) => {
@@ -310,7 +310,6 @@ pub fn add_generated(
                     }
                 }
             }
-            old.needs_hash = old.needs_hash || generated.needs_hash;
             Ok(())
         }
     }
