@@ -8,12 +8,21 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 
 use crate::services::Services;
 
-/// The workspace root (the directory holding the root `Cargo.toml`).
+/// The workspace root (the directory holding the root `Cargo.toml` and `e2e/cluster/up.sh`).
+///
+/// Found at run time from the working directory (cargo runs tests in their package's directory),
+/// because a compile-time path goes stale when a shared target directory serves several checkouts.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the e2e crate lives one level below the workspace root")
-        .to_path_buf()
+    let is_root = |dir: &Path| dir.join("e2e/cluster/up.sh").is_file();
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.ancestors().find(|d| is_root(d)).map(Path::to_path_buf))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("the e2e crate lives one level below the workspace root")
+                .to_path_buf()
+        })
 }
 
 /// Where the cluster keeps its state: `$FERROFLUX_CLUSTER_DIR`, or `<workspace root>/.cluster`.
