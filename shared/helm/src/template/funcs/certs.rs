@@ -3,7 +3,8 @@
 //! `htpasswd`, `bcrypt`.
 //!
 //! Like sprig, generated certificate keys are RSA-2048 (PKCS#1 `RSA PRIVATE KEY`) and
-//! `genPrivateKey "rsa"` is RSA-4096. Key generation is slow in unoptimized (debug) builds.
+//! `genPrivateKey "rsa"` is RSA-4096. RSA keys come from aws-lc (as fast as Go's generator; the
+//! `rsa` crate's, which we still use to parse keys, takes ~10x longer).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -11,7 +12,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::EncodePrivateKey;
 
 use super::super::value::{Map, Value};
@@ -91,14 +92,12 @@ fn pem(tag: &str, der: &[u8]) -> String {
 /// sprig's `genPrivateKey`: `rsa`, `ecdsa`, `ed25519` (`dsa` is not offered).
 fn gen_private_key(kind: &str) -> String {
     match kind {
-        "rsa" => {
-            match rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 4096).map(|k| k.to_pkcs1_der()) {
-                Ok(Ok(der)) => pem("RSA PRIVATE KEY", der.as_bytes()),
-                _ => "failed to generate private key".into(),
-            }
-        }
+        "rsa" => match rsa_key(aws_lc_rs::rsa::KeySize::Rsa4096) {
+            Some((_, pkcs1)) => pem("RSA PRIVATE KEY", &pkcs1),
+            None => "failed to generate private key".into(),
+        },
         "ecdsa" => match KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256) {
-            Ok(k) => sec1_from_pkcs8(&k.serialize_der())
+            Ok(k) => key_from_pkcs8(&k.serialize_der())
                 .map(|d| pem("EC PRIVATE KEY", &d))
                 .unwrap_or_else(|| k.serialize_pem()),
             Err(e) => format!("failed to generate private key: {e}"),
@@ -111,8 +110,18 @@ fn gen_private_key(kind: &str) -> String {
     }
 }
 
-/// The ECPrivateKey (SEC1) inside a PKCS#8 document: its third element's OCTET STRING.
-fn sec1_from_pkcs8(der: &[u8]) -> Option<Vec<u8>> {
+/// A new RSA key as (PKCS#8, PKCS#1) DER.
+fn rsa_key(size: aws_lc_rs::rsa::KeySize) -> Option<(Vec<u8>, Vec<u8>)> {
+    use aws_lc_rs::encoding::AsDer;
+    let key = aws_lc_rs::rsa::KeyPair::generate(size).ok()?;
+    let pkcs8 = key.as_der().ok()?.as_ref().to_vec();
+    let pkcs1 = key_from_pkcs8(&pkcs8)?;
+    Some((pkcs8, pkcs1))
+}
+
+/// The algorithm's own key inside a PKCS#8 document (its third element's OCTET STRING): an
+/// ECPrivateKey (SEC1) or an RSAPrivateKey (PKCS#1).
+fn key_from_pkcs8(der: &[u8]) -> Option<Vec<u8>> {
     fn header(d: &[u8]) -> Option<(u8, usize, usize)> {
         let tag = *d.first()?;
         let first = *d.get(1)? as usize;
@@ -168,17 +177,12 @@ fn new_key(given: Option<String>) -> Result<(KeyPair, String), super::FuncError>
         let key = key_from_pem(&text)?;
         return Ok((key, text));
     }
-    let rsa_key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
-        .or_else(|e| fail(format!("error generating RSA private key: {e}")))?;
-    let pkcs8 = rsa_key
-        .to_pkcs8_der()
-        .or_else(|e| fail(format!("error encoding key: {e}")))?;
-    let pkcs1 = rsa_key
-        .to_pkcs1_der()
-        .or_else(|e| fail(format!("error encoding key: {e}")))?;
+    let Some((pkcs8, pkcs1)) = rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048) else {
+        return fail("error generating RSA private key".to_string());
+    };
     let key =
-        KeyPair::try_from(pkcs8.as_bytes()).or_else(|e| fail(format!("error loading key: {e}")))?;
-    Ok((key, pem("RSA PRIVATE KEY", pkcs1.as_bytes())))
+        KeyPair::try_from(pkcs8.as_slice()).or_else(|e| fail(format!("error loading key: {e}")))?;
+    Ok((key, pem("RSA PRIVATE KEY", &pkcs1)))
 }
 
 fn ca(cn: &str, days: i64, key: Option<String>) -> FuncResult {
