@@ -14,6 +14,10 @@ use clap::{CommandFactory as _, Parser, Subcommand};
 
 use crate::kube_client::ClusterArgs;
 
+// Rendering (helm template, kustomize build) allocates a lot: mimalloc is ~1.5x faster there than glibc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// ferroflux: a Flux-compatible GitOps toolkit.
 ///
 /// Install the controllers, watch and steer what they reconcile, and render kustomize overlays

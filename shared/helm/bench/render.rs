@@ -7,6 +7,10 @@ use std::time::Instant;
 
 use ferroflux_helm::{Chart, PrintOptions, RenderOptions};
 
+// The allocator of the `ferroflux` binary, so that this measures what the CLI does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let chart_dir = args
