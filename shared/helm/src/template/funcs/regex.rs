@@ -1,12 +1,36 @@
 //! sprig's regular expression functions over RE2-compatible Rust regexes.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
 use regex::Regex;
 
 use super::super::value::Value;
 use super::args::{arity, int, string};
 use super::{FuncError, FuncResult};
 
+/// Compiled patterns: charts call `regexMatch` with the same few patterns in every template,
+/// and compiling one costs more than the rest of the call (cloning a `Regex` is cheap).
+static COMPILED: LazyLock<Mutex<HashMap<String, Regex>>> = LazyLock::new(Mutex::default);
+
+/// Patterns kept at most (the cache starts over past this).
+const COMPILED_MAX: usize = 256;
+
 fn compile(pattern: &str) -> Result<Regex, FuncError> {
+    let cached = || COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(re) = cached().get(pattern) {
+        return Ok(re.clone());
+    }
+    let re = compile_new(pattern)?;
+    let mut compiled = cached();
+    if compiled.len() >= COMPILED_MAX {
+        compiled.clear();
+    }
+    compiled.insert(pattern.to_string(), re.clone());
+    Ok(re)
+}
+
+fn compile_new(pattern: &str) -> Result<Regex, FuncError> {
     Regex::new(pattern).map_err(|e| {
         let text = e.to_string();
         let last = text
