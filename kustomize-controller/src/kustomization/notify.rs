@@ -17,15 +17,40 @@ use std::time::Duration;
 use super::Context;
 use super::source::SOURCE_GROUP;
 
+/// How often to look again for the source CRDs while they are not installed yet.
+const CRD_POLL: Duration = Duration::from_secs(2);
+
+/// Waits until GitRepository is served: a watch can only be set up on an installed kind, and the
+/// controller cannot add watches once running. Flux's controller likewise needs the source CRDs
+/// before it starts. Logs what it waits for every 30 seconds.
+async fn wait_for_git_repository_crd(client: &kube::Client) {
+    let gvk = GroupVersionKind::gvk(SOURCE_GROUP, "v1", "GitRepository");
+    let started = std::time::Instant::now();
+    let mut last_log: Option<std::time::Instant> = None;
+    while let Err(e) = kube::discovery::pinned_kind(client, &gvk).await {
+        if last_log.is_none_or(|t| t.elapsed() >= Duration::from_secs(30)) {
+            tracing::warn!(
+                error = %e,
+                waited_secs = started.elapsed().as_secs(),
+                "waiting for the GitRepository CRD (install source-controller's CRDs)"
+            );
+            last_log = Some(std::time::Instant::now());
+        }
+        tokio::time::sleep(CRD_POLL).await;
+    }
+}
+
 /// Reconciles the Kustomizations referring to a GitRepository or OCIRepository when it changes.
-/// Kinds whose CRD is not installed are not watched (a watch on them would fail in a tight
-/// loop); Kustomizations using them still reconcile on their interval.
+/// Waits for the GitRepository CRD first. OCIRepository comes from the same CRD set; if it is
+/// still missing then, it is not watched (a watch on it would fail in a tight loop) and
+/// Kustomizations using it reconcile on their interval.
 pub async fn watch_sources(
     controller: Controller<Kustomization>,
     client: &kube::Client,
     namespace: Option<&str>,
 ) -> Controller<Kustomization> {
     let mut controller = controller;
+    wait_for_git_repository_crd(client).await;
     for (kind, plural) in [
         ("GitRepository", "gitrepositories"),
         ("OCIRepository", "ocirepositories"),
