@@ -2,6 +2,7 @@
 //! default branch `master`. Pure: no network.
 
 use ferroflux_api::source::v1::GitRepositoryRef;
+use ferroflux_semver::{Constraint, ConstraintError, Version};
 
 /// Flux's default branch when `spec.ref` is empty.
 pub const DEFAULT_BRANCH: &str = "master";
@@ -68,56 +69,30 @@ impl Checkout {
     }
 }
 
-/// Picks the tag with the highest version satisfying `range`. Tags may carry a `v` prefix.
+/// Picks the tag with the highest version satisfying `range` (a Masterminds/semver constraint),
+/// as Flux does: a tag is a version when it has three dot-separated parts and parses leniently
+/// (`v1.2.3`, `1.2.3-rc.1`; not `v1.4` nor `latest`); other tags are ignored. Among tags of equal
+/// precedence (`v1.0.0`, `1.0.0+build`) the first by name wins.
 /// Returns `Ok(None)` when no tag matches, `Err` when the range does not parse.
 pub fn highest_matching_tag<'a>(
     range: &str,
     tags: impl IntoIterator<Item = &'a str>,
-) -> Result<Option<String>, semver::Error> {
-    let req = semver::VersionReq::parse(&normalize_range(range))?;
+) -> Result<Option<String>, ConstraintError> {
+    let constraint = Constraint::parse(range)?;
     let best = tags
         .into_iter()
-        .filter_map(|t| parse_version(t).map(|v| (v, t)))
-        .filter(|(v, _)| req.matches(v))
+        .filter_map(|t| parse_tag(t).map(|v| (v, t)))
+        .filter(|(v, _)| constraint.matches(v))
         .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)));
     Ok(best.map(|(_, t)| t.to_string()))
 }
 
-/// Parses a tag as a version, accepting a `v` prefix and missing minor/patch (`v1`, `1.2`).
-fn parse_version(tag: &str) -> Option<semver::Version> {
-    let t = tag.strip_prefix('v').unwrap_or(tag);
-    if let Ok(v) = semver::Version::parse(t) {
-        return Some(v);
-    }
-    let (core, rest) = match t.find(['-', '+']) {
-        Some(i) => t.split_at(i),
-        None => (t, ""),
-    };
-    let parts: Vec<&str> = core.split('.').collect();
-    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.parse::<u64>().is_err()) {
+/// Flux's `version.ParseVersion`: three dot-separated parts, then Masterminds' lenient parse.
+fn parse_tag(tag: &str) -> Option<Version> {
+    if tag.splitn(3, '.').count() != 3 {
         return None;
     }
-    let padded: Vec<&str> = parts.iter().copied().chain(["0", "0"]).take(3).collect();
-    semver::Version::parse(&format!("{}{rest}", padded.join("."))).ok()
-}
-
-/// Masterminds-style ranges to Rust semver: spaces between comparators become commas,
-/// `v` prefixes are dropped.
-fn normalize_range(range: &str) -> String {
-    let mut out: Vec<String> = Vec::new();
-    let mut pending_op = String::new();
-    for token in range.split_whitespace() {
-        let token = token.trim_end_matches(',');
-        if matches!(token, ">" | ">=" | "<" | "<=" | "=" | "~" | "^" | "!=") {
-            pending_op = token.to_string();
-            continue;
-        }
-        let token = token.replacen(">=v", ">=", 1).replacen("<=v", "<=", 1);
-        let token = token.strip_prefix('v').map(str::to_string).unwrap_or(token);
-        out.push(format!("{pending_op}{token}"));
-        pending_op.clear();
-    }
-    out.join(", ")
+    Version::parse(tag).ok()
 }
 
 #[cfg(test)]

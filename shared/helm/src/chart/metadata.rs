@@ -2,7 +2,7 @@
 
 use serde_json::Value as Json;
 
-use super::constraint::Version;
+use ferroflux_semver::Version;
 
 /// A chart's metadata (`Chart.yaml`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -183,7 +183,7 @@ impl Metadata {
         if self.version.is_empty() {
             return invalid("chart.metadata.version is required".into());
         }
-        if Version::parse(&self.version).is_none() {
+        if Version::parse(&self.version).is_err() {
             return invalid(format!(
                 "chart.metadata.version {:?} is invalid",
                 self.version

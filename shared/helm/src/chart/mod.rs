@@ -1,6 +1,5 @@
 //! Charts: loading a chart directory or `.tgz` (with its subcharts) into memory.
 
-pub mod constraint;
 pub mod helmignore;
 mod loader;
 pub mod metadata;

@@ -11,10 +11,10 @@ pub use output::{PrintOptions, print};
 pub use sort::{Hook, Manifest};
 
 use crate::chart::Chart;
-use crate::chart::constraint::is_compatible_range;
 use crate::error::Error;
 use crate::template::{Map, TemplateError, Templates, Value};
 use crate::values::{Table, coalesce, dependencies, schema};
+use ferroflux_semver::is_compatible_range;
 use objects::{ApiVersions, Capabilities, KubeVersion};
 
 /// What to render a chart with (what `helm template`'s flags set).

@@ -187,7 +187,7 @@ pub struct KubeVersion {
 impl KubeVersion {
     /// Parses `--kube-version` as Helm does (`1.28` becomes `v1.28`; a pre-release is dropped).
     pub fn parse(text: &str) -> Option<KubeVersion> {
-        let v = crate::chart::constraint::Version::parse(text)?;
+        let v = ferroflux_semver::Version::parse(text.trim()).ok()?;
         let bare = text.trim().trim_start_matches('v');
         let core = bare.split(['-', '+']).next().unwrap_or(bare);
         let version = if core.split('.').count() >= 3 {

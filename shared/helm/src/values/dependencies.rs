@@ -6,7 +6,7 @@ use serde_json::Value as Json;
 
 use super::coalesce::{Table, coalesce_values, merge_tables, merge_values};
 use crate::chart::Chart;
-use crate::chart::constraint::is_compatible_range;
+use ferroflux_semver::is_compatible_range;
 
 /// Applies aliases, conditions and tags, then import-values, to `chart` (a copy being rendered).
 pub fn process_dependencies(chart: &mut Chart, user: &Table) {

@@ -99,11 +99,17 @@ fn semver_picks_the_highest_matching_tag() {
         "v1.4",
     ];
     let pick = |r: &str| highest_matching_tag(r, tags.iter().copied()).unwrap();
-    assert_eq!(pick(">=1.0.0 <2.0.0").as_deref(), Some("v1.4"));
+    // `v1.4` has two parts: Flux's ParseVersion ignores it.
+    assert_eq!(pick(">=1.0.0 <2.0.0").as_deref(), Some("v1.2.3"));
+    assert_eq!(pick(">=1.0.0-0 <2.0.0").as_deref(), Some("1.3.0-rc.1"));
+    assert_eq!(pick("^1.2 || ^2").as_deref(), Some("v2.0.0"));
     assert_eq!(pick("1.2.x").as_deref(), Some("v1.2.3"));
     assert_eq!(pick("~1.2").as_deref(), Some("v1.2.3"));
     assert_eq!(pick("*").as_deref(), Some("v2.0.0"));
     assert_eq!(pick(">= v1.0.0, < v1.3.0").as_deref(), Some("v1.2.3"));
     assert_eq!(pick(">=5.0.0"), None);
     assert!(highest_matching_tag("not a range", tags.iter().copied()).is_err());
+    let same = ["1.0.0+b", "v1.0.0", "1.0.0+a"];
+    let got = highest_matching_tag("1.0.0", same.iter().copied()).unwrap();
+    assert_eq!(got.as_deref(), Some("1.0.0+a"));
 }
