@@ -1,3 +1,8 @@
+// Wrapper module that builds Flux's source-controller from its published Go module, for the
+// side-by-side benchmark (source-controller/bench/run.sh). Flux's own go.mod replaces its api
+// module with ./api, which only works inside its repository; here the api module is required
+// at the matching version instead, and Flux's other replace directive is repeated. v1.7.3 is the
+// newest release whose module graph the Go module proxy reachable here serves in full.
 module ferroflux.dev/bench/flux-source-controller
 
 go 1.25.0

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: N Kustomizations, all from one GitRepository, each applying a
+# Deployment + Service + ConfigMap (named after postBuild.substitute `idx`, so every Kustomization
+# owns its own three objects). Time from the first create until all N are Ready=True, and the
+# kustomize-controller's peak RSS (VmHWM), for Ferroflux's kustomize-controller and Flux's (built
+# from its published Go module through flux/go.mod). Ours first, then Flux's, each in a fresh
+# namespace against the same cluster, Git repository and flags. The GitRepository is served by
+# Ferroflux's source-controller on both sides (started per run, not measured).
+#
+#   kustomize-controller/bench/run.sh [N ...]      default: 100
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+# v1.7.3 (Flux 2.7) is the newest release whose whole module graph the Go module proxy reachable
+# here serves.
+FLUX_VERSION=v1.7.3
+CACHE=${FERROFLUX_CACHE:-$HOME/.cache/ferroflux}
+flux_bin="$CACHE/bin/flux-kustomize-controller-$FLUX_VERSION/kustomize-controller"
+if [ ! -x "$flux_bin" ]; then
+  echo "building Flux kustomize-controller $FLUX_VERSION (cached in $(dirname "$flux_bin"))" >&2
+  mkdir -p "$(dirname "$flux_bin")"
+  # sum.golang.org has no entries for some fluxcd/pkg and go-containerregistry versions: their
+  # hashes come from go.sum (recorded from the proxy) instead.
+  (cd kustomize-controller/bench/flux && GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=auto \
+    GONOSUMDB=github.com/fluxcd,github.com/google/go-containerregistry \
+    go build -trimpath -ldflags='-s -w' -o "$flux_bin" github.com/fluxcd/kustomize-controller) ||
+    echo "Flux kustomize-controller could not be built: measuring Ferroflux alone" >&2
+fi
+# FERROFLUX_BENCH_SKIP_BUILD=1 reuses the binaries already in target/release
+[ -n "${FERROFLUX_BENCH_SKIP_BUILD:-}" ] || cargo build --release -p kustomize-controller -p source-controller >&2
+ours="$root/target/release/kustomize-controller"
+source_controller="$root/target/release/source-controller"
+e2e/cluster/up.sh >&2
+# shellcheck disable=SC1091
+. .cluster/services.env
+export KUBECONFIG=$FERROFLUX_KUBECONFIG
+label=ferroflux.dev/bench
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# every source kind (Flux's controller watches all it can reference) and Kustomization
+for crd in config/crd/bases/source.toolkit.fluxcd.io_*.yaml \
+  config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml; do
+  kubectl apply --server-side --force-conflicts --field-manager=kustomize-controller-bench \
+    -f "$crd" >/dev/null
+done
+kubectl wait --for=condition=Established --timeout=60s \
+  crd/gitrepositories.source.toolkit.fluxcd.io crd/kustomizations.kustomize.toolkit.fluxcd.io >/dev/null
+
+# one repository, one commit: app/ with a Deployment, a Service and a ConfigMap per ${idx}
+repo="kbench-$$-$(date +%s)"
+git init --quiet --bare --initial-branch=main "$FERROFLUX_GIT_REPOS_DIR/$repo.git"
+git init --quiet --initial-branch=main "$work/src"
+mkdir -p "$work/src/app"
+cat >"$work/src/app/deployment.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-${idx}
+spec:
+  replicas: 0
+  selector:
+    matchLabels:
+      app: app-${idx}
+  template:
+    metadata:
+      labels:
+        app: app-${idx}
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports: [{containerPort: 80}]
+EOF
+cat >"$work/src/app/service.yaml" <<'EOF'
+apiVersion: v1
+kind: Service
+metadata:
+  name: app-${idx}
+spec:
+  selector:
+    app: app-${idx}
+  ports: [{port: 80, targetPort: 80}]
+EOF
+cat >"$work/src/app/configmap.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-${idx}
+data:
+  index: app-${idx}
+EOF
+git -C "$work/src" add -A
+git -C "$work/src" -c user.name=bench -c user.email=bench@ferroflux.dev commit --quiet -m bench
+git -C "$work/src" push --quiet "$FERROFLUX_GIT_HTTP_BASE/$repo.git" main
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+peak_rss_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+now() { date +%s.%N; }
+
+# run <label> <kustomize-controller binary> <N>
+run() {
+  local side=$1 bin=$2 n=$3
+  local ns="kbench-$side-$$-$(date +%s)" sel="$side-$$-$n"
+  kubectl create namespace "$ns" >/dev/null
+  local sport
+  sport=$(free_port)
+  mkdir -p "$work/storage-$ns"
+  RUNTIME_NAMESPACE=default "$source_controller" --storage-path="$work/storage-$ns" \
+    --storage-addr="127.0.0.1:$sport" --storage-adv-addr="127.0.0.1:$sport" \
+    --metrics-addr=127.0.0.1:0 --health-addr=127.0.0.1:0 --events-addr= \
+    --enable-leader-election=false --watch-label-selector="$label=$sel" \
+    >"$work/source-$ns.log" 2>&1 &
+  local spid=$!
+  pids+=("$spid")
+  kubectl apply -f - >/dev/null <<EOF
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: bench, namespace: $ns, labels: {$label: $sel}}
+spec:
+  url: $FERROFLUX_GIT_HTTP_BASE/$repo.git
+  interval: 10m
+  ref: {branch: main}
+EOF
+  kubectl -n "$ns" wait --for=condition=Ready gitrepositories.source.toolkit.fluxcd.io/bench --timeout=120s >/dev/null
+
+  local log="/tmp/kbench-$side-$n.log"
+  # only the bench namespace: Ferroflux's kustomize-controller does not implement
+  # --watch-label-selector yet, and must not touch other tests' Kustomizations on the cluster
+  RUNTIME_NAMESPACE=$ns "$bin" --metrics-addr=127.0.0.1:0 --health-addr=127.0.0.1:0 \
+    --events-addr= --enable-leader-election=false --watch-all-namespaces=false --concurrent=4 \
+    --watch-label-selector="$label=$sel" >"$log" 2>&1 &
+  local kpid=$!
+  pids+=("$kpid")
+  sleep 2
+
+  local manifest="$work/ks-$ns.yaml"
+  for ((i = 0; i < n; i++)); do
+    cat <<EOF
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: app-$i, namespace: $ns, labels: {$label: $sel}}
+spec:
+  interval: 10m
+  path: ./app
+  prune: true
+  sourceRef: {kind: GitRepository, name: bench}
+  targetNamespace: $ns
+  postBuild:
+    substitute: {idx: "$i"}
+EOF
+  done >"$manifest"
+  local t0 t1 t2 ready
+  t0=$(now)
+  kubectl apply -f "$manifest" >/dev/null
+  t1=$(now)
+  while :; do
+    ready=$(kubectl -n "$ns" get kustomizations.kustomize.toolkit.fluxcd.io \
+      -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' |
+      grep -c '^True$' || true)
+    [ "$ready" -ge "$n" ] && break
+    if ! kill -0 "$kpid" 2>/dev/null; then echo "$side: controller exited (log: $log)" >&2; return 1; fi
+    if (($(echo "$(now) - $t0 > 900" | bc))); then echo "$side: only $ready/$n Ready after 15 min" >&2; return 1; fi
+    sleep 0.25
+  done
+  t2=$(now)
+  printf '%s n=%d create_s=%.2f all_ready_s=%.2f peak_rss_mib=%s\n' "$side" "$n" \
+    "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(peak_rss_mib "$kpid")"
+  # delete while the controllers run, so finalizers are removed and prune deletes the objects
+  kubectl -n "$ns" delete kustomizations.kustomize.toolkit.fluxcd.io --all --timeout=300s >/dev/null || true
+  kubectl -n "$ns" delete gitrepositories.source.toolkit.fluxcd.io --all --timeout=60s >/dev/null || true
+  kill "$kpid" "$spid" 2>/dev/null || true
+  wait "$kpid" "$spid" 2>/dev/null || true
+  kubectl delete namespace "$ns" --wait=false >/dev/null
+}
+
+for n in ${@:-100}; do
+  run ferroflux "$ours" "$n"
+  if [ -x "$flux_bin" ]; then run flux "$flux_bin" "$n"; fi
+done
+rm -rf "${FERROFLUX_GIT_REPOS_DIR:?}/$repo.git"
