@@ -18,11 +18,12 @@ pub async fn run_binary(flags: ControllerFlags) -> anyhow::Result<()> {
     let namespace = flags.watched_namespace();
     let config = kustomization::kube_config(&flags).await?;
     let concurrency = flags.concurrent;
+    let label_selector = flags.watch_label_selector.clone();
     let runtime = Runtime::start(CONTROLLER_NAME, flags).await?;
     let ctx = Context::new(runtime.client.clone(), config)
         .with_events(runtime.events.clone())
         .with_metrics(runtime.metrics.clone());
     runtime.readiness.set_ready();
-    run(Arc::new(ctx), namespace, concurrency).await;
+    run(Arc::new(ctx), namespace, &label_selector, concurrency).await;
     Ok(())
 }

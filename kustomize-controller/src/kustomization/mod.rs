@@ -51,13 +51,23 @@ pub enum ReconcileError {
 }
 
 /// Runs the reconciler until the process is asked to stop. With `namespace`, only
-/// Kustomizations in that namespace are watched.
-pub async fn run(ctx: Arc<Context>, namespace: Option<String>, concurrency: u16) {
+/// Kustomizations in that namespace are watched; a non-empty `label_selector`
+/// (`--watch-label-selector`) narrows them to the matching ones.
+pub async fn run(
+    ctx: Arc<Context>,
+    namespace: Option<String>,
+    label_selector: &str,
+    concurrency: u16,
+) {
     let api: Api<Kustomization> = match &namespace {
         Some(ns) => Api::namespaced(ctx.client.clone(), ns),
         None => Api::all(ctx.client.clone()),
     };
-    let controller = Controller::new(api, watcher::Config::default())
+    let mut watch_config = watcher::Config::default();
+    if !label_selector.is_empty() {
+        watch_config = watch_config.labels(label_selector);
+    }
+    let controller = Controller::new(api, watch_config)
         .with_config(ControllerConfig::default().concurrency(concurrency));
     let controller = notify::watch_sources(controller, &ctx.client, namespace.as_deref()).await;
     controller

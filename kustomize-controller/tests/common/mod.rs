@@ -135,6 +135,7 @@ pub async fn start_controller(ns: &str) {
     tokio::spawn(kustomize_controller::run(
         Arc::new(ctx),
         Some(ns.to_string()),
+        "",
         2,
     ));
 }
