@@ -26,7 +26,12 @@ DEMO_DIR=$FERROFLUX_CLUSTER_DIR/demo
 KUBECONFIG_FILE=$FERROFLUX_CLUSTER_DIR/kubeconfig
 STORAGE_PORT=$((PORT_BASE + 690))
 TARGET_DIR=${DEMO_BIN_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/debug}
-PODINFO=$ROOT/e2e/demo/podinfo # podinfo's Deployment and Service (Apache-2.0)
+# podinfo's Deployment and Service from the shared fixtures (next to the checkout, as in CI)
+PODINFO=${FERROFLUX_FIXTURES:-$ROOT/../shared/fixtures}/podinfo/kustomize
+[ -f "$PODINFO/deployment.yaml" ] || {
+  echo "demo: podinfo fixtures not found at $PODINFO (set FERROFLUX_FIXTURES to shared/fixtures)" >&2
+  exit 1
+}
 
 STEP=0
 header() {
@@ -150,6 +155,10 @@ resources:
   - namespace.yaml
   - deployment.yaml
   - service.yaml
+# The replica count lives here (podinfo's own HPA is left out of the demo).
+replicas:
+  - name: podinfo
+    count: 2
 EOF
 cat >"$WORK/apps/podinfo/namespace.yaml" <<EOF
 apiVersion: v1
@@ -220,7 +229,7 @@ wait_for "Deployment $APP_NS/podinfo with 2 available replicas" 180 ready_replic
 run ff get all -A
 
 header "Pushing a change: podinfo replicas 2 -> 3"
-sed -i 's/^  replicas: 2$/  replicas: 3/' "$WORK/apps/podinfo/deployment.yaml"
+sed -i 's/^    count: 2$/    count: 3/' "$WORK/apps/podinfo/kustomization.yaml"
 git -C "$WORK" commit --quiet -am "Scale podinfo to 3 replicas"
 run git -C "$WORK" push --quiet origin HEAD:main
 say "the GitRepository polls every minute; ask for an immediate fetch as a webhook Receiver would:"
