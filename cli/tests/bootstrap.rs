@@ -51,6 +51,16 @@ async fn bootstrap(
 }
 
 /// Files under `dir` on `main` of the server repository.
+/// The keys of the auth Secret `flux-system` that bootstrap created in `namespace`.
+async fn auth_secret_keys(client: &kube::Client, namespace: &str) -> Vec<String> {
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
+    let secret = secrets
+        .get("flux-system")
+        .await
+        .expect("auth Secret flux-system");
+    secret.data.unwrap_or_default().into_keys().collect()
+}
+
 fn files_at(repo: &GitServerRepo, dir: &str) -> Vec<String> {
     let listing = repo.git(&["ls-tree", "-r", "--name-only", "main", dir]);
     listing.lines().map(str::to_string).collect()
@@ -206,13 +216,10 @@ async fn bootstrap_commits_installs_syncs_and_reruns_without_commit() {
             assert!(sync.contains("path: ./clusters/one"), "{sync}");
             assert!(sync.contains(&repo.https_url()), "{sync}");
 
-            let secrets: Api<Secret> = Api::namespaced(client.clone(), &first);
-            let secret = secrets
-                .get("flux-system")
-                .await
-                .expect("auth Secret flux-system");
-            let keys: Vec<&String> = secret.data.as_ref().unwrap().keys().collect();
-            assert_eq!(keys, ["ca.crt", "password", "username"]);
+            assert_eq!(
+                auth_secret_keys(&client, &first).await,
+                ["ca.crt", "password", "username"]
+            );
 
             // Same flags again: nothing changes in Git.
             let head = repo.git(&["rev-parse", "main"]);
@@ -447,10 +454,10 @@ async fn bootstrap_over_ssh_and_with_a_bearer_token() {
             ])
             .await
             .expect_ok();
-            let secrets: Api<Secret> = Api::namespaced(client.clone(), &ssh_ns);
-            let secret = secrets.get("flux-system").await.expect("auth Secret");
-            let keys: Vec<&String> = secret.data.as_ref().unwrap().keys().collect();
-            assert_eq!(keys, ["identity", "known_hosts"]);
+            assert_eq!(
+                auth_secret_keys(&client, &ssh_ns).await,
+                ["identity", "known_hosts"]
+            );
 
             let ca = services.ca_cert.to_string_lossy().into_owned();
             let url = repo.token_url();
@@ -474,10 +481,10 @@ async fn bootstrap_over_ssh_and_with_a_bearer_token() {
             ])
             .await
             .expect_ok();
-            let secrets: Api<Secret> = Api::namespaced(client.clone(), &token_ns);
-            let secret = secrets.get("flux-system").await.expect("auth Secret");
-            let keys: Vec<&String> = secret.data.as_ref().unwrap().keys().collect();
-            assert_eq!(keys, ["bearerToken", "ca.crt"]);
+            assert_eq!(
+                auth_secret_keys(&client, &token_ns).await,
+                ["bearerToken", "ca.crt"]
+            );
             assert_eq!(files_at(&repo, "clusters").len(), 6);
             drop(controllers);
             delete_cluster_rbac(&token_ns);
