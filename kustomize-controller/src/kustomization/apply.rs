@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::Context;
-use super::overlay::set_metadata_map;
+use ferroflux_kustomize::flux::overlay::set_metadata_map;
 
 /// The API group of Kustomization: owner labels and per-object annotations live under it.
 pub const GROUP: &str = "kustomize.toolkit.fluxcd.io";

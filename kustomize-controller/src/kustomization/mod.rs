@@ -12,11 +12,9 @@ mod errors;
 mod finalize;
 mod health;
 mod notify;
-mod overlay;
 mod prune;
 mod schedule;
 mod source;
-pub mod substitute;
 
 pub use apply::{GROUP, NAME_LABEL, NAMESPACE_LABEL};
 pub use context::{Context, kube_config};

@@ -11,7 +11,7 @@ pub mod builtin_specs;
 pub mod configurations;
 mod error;
 pub mod fieldspec;
-mod flux_generate;
+pub mod flux;
 pub mod generators;
 pub mod hash;
 pub mod kustomization;
@@ -31,7 +31,7 @@ pub mod yaml_in;
 pub mod yaml_out;
 
 pub use error::Error;
-pub use flux_generate::generate_kustomization;
+pub use flux::generate_kustomization;
 pub use loader::LoadRestrictions;
 pub use yaml_out::to_yaml;
 

@@ -10,6 +10,7 @@ pub mod flags;
 pub mod health;
 pub mod leader;
 pub mod metrics;
+pub mod postbuild;
 pub mod ssa;
 pub mod status;
 pub mod tls;
