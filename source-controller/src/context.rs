@@ -6,6 +6,7 @@ use ferroflux_runtime::artifact::fetch::ArtifactFetcher;
 use ferroflux_runtime::artifact::storage::Storage;
 use ferroflux_runtime::events::EventPublisher;
 use ferroflux_runtime::metrics::Metrics;
+use ferroflux_runtime::retry::RetryBackoff;
 
 /// Shared state handed to every reconcile call.
 pub struct Context {
@@ -23,4 +24,6 @@ pub struct Context {
     pub fetcher: ArtifactFetcher,
     /// Artifacts kept per object.
     pub retention: usize,
+    /// Delays between retries of failing objects.
+    pub retry: RetryBackoff,
 }

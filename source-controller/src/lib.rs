@@ -55,6 +55,7 @@ pub async fn run(rt: Runtime, storage_flags: StorageFlags) -> Result<(), RunErro
         storage,
         fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
         retention: storage_flags.artifact_retention_records.max(1),
+        retry: rt.flags.retry_backoff(),
     });
     let api: Api<GitRepository> = match rt.flags.watched_namespace() {
         Some(ns) => Api::namespaced(rt.client.clone(), &ns),

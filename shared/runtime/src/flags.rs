@@ -48,6 +48,20 @@ pub struct ControllerFlags {
     #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true",
           require_equals = true, action = clap::ArgAction::Set)]
     pub watch_all_namespaces: bool,
+
+    /// Delay before the first retry of a failed reconciliation; it doubles with each further
+    /// failure (Go duration, e.g. `750ms`). Kinds with `spec.retryInterval` use that instead.
+    #[arg(long, default_value = "750ms", value_parser = parse_go_duration)]
+    pub min_retry_delay: std::time::Duration,
+
+    /// Longest delay between retries of a failed reconciliation (Go duration, e.g. `15m`).
+    #[arg(long, default_value = "15m", value_parser = parse_go_duration)]
+    pub max_retry_delay: std::time::Duration,
+}
+
+/// Parses a Go duration flag value (`750ms`, `1m30s`).
+fn parse_go_duration(value: &str) -> Result<std::time::Duration, String> {
+    ferroflux_api::duration::parse_duration(value).map_err(|e| e.to_string())
 }
 
 /// How log lines are written.
@@ -60,6 +74,11 @@ pub enum LogEncoding {
 }
 
 impl ControllerFlags {
+    /// The backoff for failed reconciliations, from `--min-retry-delay` and `--max-retry-delay`.
+    pub fn retry_backoff(&self) -> crate::retry::RetryBackoff {
+        crate::retry::RetryBackoff::new(self.min_retry_delay, self.max_retry_delay)
+    }
+
     /// The namespace to watch, or `None` for all namespaces (`--watch-all-namespaces`).
     pub fn watched_namespace(&self) -> Option<String> {
         (!self.watch_all_namespaces)

@@ -68,10 +68,15 @@ pub async fn reconcile(
     })
 }
 
-/// Requeue after an error that escaped the status (API errors).
-pub fn error_policy(_obj: Arc<GitRepository>, err: &ReconcileError, _ctx: Arc<Context>) -> Action {
+/// Requeue after an error that escaped the status (API errors), with the object's backoff.
+pub fn error_policy(obj: Arc<GitRepository>, err: &ReconcileError, ctx: Arc<Context>) -> Action {
     tracing::warn!(%err, "reconciliation failed");
-    Action::requeue(Duration::from_secs(5))
+    Action::requeue(ctx.retry.failed(&retry_key(&obj)))
+}
+
+/// The key of an object's failure count: its UID, so a re-created object starts afresh.
+fn retry_key(obj: &GitRepository) -> String {
+    obj.uid().unwrap_or_else(|| obj.name_any())
 }
 
 async fn apply(obj: Arc<GitRepository>, ctx: &Context) -> Result<Action, ReconcileError> {
@@ -110,13 +115,21 @@ async fn apply(obj: Arc<GitRepository>, ctx: &Context) -> Result<Action, Reconci
     ctx.metrics
         .observe_duration(&labels, started.elapsed().as_secs_f64());
     ctx.metrics.record_ready(&labels, &next.conditions, false);
+    // Failures are retried with exponential backoff (GitRepository has no retryInterval);
+    // a stalled object waits for a change of its spec.
     Ok(match outcome {
-        Outcome::Succeeded { .. } => Action::requeue(jitter(interval)),
+        Outcome::Succeeded { .. } => {
+            ctx.retry.reset(&retry_key(&obj));
+            Action::requeue(jitter(interval))
+        }
         Outcome::Failed {
             kind: ErrorKind::Stalling,
             ..
-        } => Action::await_change(),
-        Outcome::Failed { .. } => Action::requeue(interval.min(Duration::from_secs(10))),
+        } => {
+            ctx.retry.reset(&retry_key(&obj));
+            Action::await_change()
+        }
+        Outcome::Failed { .. } => Action::requeue(ctx.retry.failed(&retry_key(&obj))),
     })
 }
 

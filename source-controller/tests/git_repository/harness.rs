@@ -49,6 +49,10 @@ pub fn harness() -> &'static Harness {
             log_level: "info".into(),
             log_encoding: LogEncoding::Json,
             watch_all_namespaces: true,
+            // Retries as Flux's defaults, but capped low so that a fix a test makes without a
+            // new commit (restoring a Secret, a repository) is seen quickly.
+            min_retry_delay: Duration::from_millis(750),
+            max_retry_delay: Duration::from_secs(10),
         };
         let storage_flags = StorageFlags {
             storage_path: storage.clone(),
