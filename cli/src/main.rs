@@ -5,10 +5,13 @@ mod components;
 mod flux_kinds;
 mod flux_objects;
 mod kube_client;
+mod local_build;
 mod manifests;
 mod output;
 mod server_side_apply;
 mod wait;
+
+use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser, Subcommand};
 
@@ -34,7 +37,6 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    // Room for `build` and `diff` next to these.
     Install(commands::install::InstallArgs),
     /// Commit Ferroflux's manifests to Git, install them, and sync the cluster from the repository.
     Bootstrap(commands::bootstrap::BootstrapArgs),
@@ -43,6 +45,8 @@ enum Command {
     Reconcile(commands::reconcile::ReconcileArgs),
     Suspend(commands::suspend::SuspendArgs),
     Resume(commands::resume::ResumeArgs),
+    Build(commands::build::BuildArgs),
+    Diff(commands::diff::DiffArgs),
     Events(commands::events::EventsArgs),
     Tree(commands::tree::TreeArgs),
     Uninstall(commands::uninstall::UninstallArgs),
@@ -55,31 +59,41 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let Cli { cluster, command } = Cli::parse();
+    let done = |result: anyhow::Result<()>| result.map(|()| ExitCode::SUCCESS);
     let result = match command {
-        Command::Install(args) => commands::install::run(args, &cluster).await,
-        Command::Bootstrap(args) => commands::bootstrap::run(args, &cluster).await,
-        Command::Check(args) => commands::check::run(args, &cluster).await,
-        Command::Get(args) => commands::get::run(args, &cluster).await,
-        Command::Reconcile(args) => commands::reconcile::run(args, &cluster).await,
-        Command::Suspend(args) => commands::suspend::run(args, &cluster).await,
-        Command::Resume(args) => commands::resume::run(args, &cluster).await,
-        Command::Events(args) => commands::events::run(args, &cluster).await,
-        Command::Tree(args) => commands::tree::run(args, &cluster).await,
-        Command::Uninstall(args) => commands::uninstall::run(args, &cluster).await,
-        Command::Version(args) => commands::version::run(args, &cluster).await,
-        Command::Completion(args) => commands::completion::run(args, Cli::command()),
-        Command::Kustomize(args) => commands::kustomize::run(args),
-        Command::Helm(args) => commands::helm::run(args),
-    };
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("✗ {}", error_report(&err));
-            std::process::ExitCode::FAILURE
+        Command::Install(args) => done(commands::install::run(args, &cluster).await),
+        Command::Bootstrap(args) => done(commands::bootstrap::run(args, &cluster).await),
+        Command::Check(args) => done(commands::check::run(args, &cluster).await),
+        Command::Get(args) => done(commands::get::run(args, &cluster).await),
+        Command::Reconcile(args) => done(commands::reconcile::run(args, &cluster).await),
+        Command::Suspend(args) => done(commands::suspend::run(args, &cluster).await),
+        Command::Resume(args) => done(commands::resume::run(args, &cluster).await),
+        Command::Build(args) => done(commands::build::run(args, &cluster).await),
+        Command::Diff(args) => {
+            // As `flux diff`: 1 means "differences", so a failure must be something else.
+            return match commands::diff::run(args, &cluster).await {
+                Ok(false) => ExitCode::SUCCESS,
+                Ok(true) => ExitCode::from(1),
+                Err(err) => report_failure(&err, ExitCode::from(2)),
+            };
         }
-    }
+        Command::Events(args) => done(commands::events::run(args, &cluster).await),
+        Command::Tree(args) => done(commands::tree::run(args, &cluster).await),
+        Command::Uninstall(args) => done(commands::uninstall::run(args, &cluster).await),
+        Command::Version(args) => done(commands::version::run(args, &cluster).await),
+        Command::Completion(args) => done(commands::completion::run(args, Cli::command())),
+        Command::Kustomize(args) => done(commands::kustomize::run(args)),
+        Command::Helm(args) => done(commands::helm::run(args)),
+    };
+    result.unwrap_or_else(|err| report_failure(&err, ExitCode::FAILURE))
+}
+
+/// Prints the error and returns `code`.
+fn report_failure(err: &anyhow::Error, code: ExitCode) -> ExitCode {
+    eprintln!("✗ {}", error_report(err));
+    code
 }
 
 /// The error and its causes on one line. A Kubernetes API error ends the chain with the API's own

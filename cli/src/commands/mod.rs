@@ -1,10 +1,10 @@
 //! One module per top-level subcommand.
-//!
-//! Planned, not here yet: `build kustomization`, `diff kustomization`.
 
 pub mod bootstrap;
+pub mod build;
 pub mod check;
 pub mod completion;
+pub mod diff;
 pub mod events;
 pub mod get;
 pub mod helm;

@@ -2,6 +2,7 @@
 
 pub mod progress;
 pub mod table;
+pub mod unified_diff;
 
 /// A step that is starting, as Flux prints it.
 pub fn step(message: impl std::fmt::Display) {

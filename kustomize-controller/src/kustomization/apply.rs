@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::Context;
-use ferroflux_kustomize::flux::overlay::set_metadata_map;
+use ferroflux_kustomize::flux;
 
 /// The API group of Kustomization: owner labels and per-object annotations live under it.
 pub const GROUP: &str = "kustomize.toolkit.fluxcd.io";
@@ -69,15 +69,9 @@ impl Applied {
     }
 }
 
-/// The owner labels of objects applied by `ks`.
+/// The owner labels of objects applied by `ks` (shared with `ferroflux build kustomization`).
 pub fn owner_labels(ks: &Kustomization) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        (NAME_LABEL.to_string(), ks.name_any()),
-        (
-            NAMESPACE_LABEL.to_string(),
-            ks.namespace().unwrap_or_default(),
-        ),
-    ])
+    flux::owner_labels(&ks.name_any(), &ks.namespace().unwrap_or_default())
 }
 
 /// The resource manager acting for `ks`: impersonating `spec.serviceAccountName` when set.
@@ -106,10 +100,11 @@ pub async fn apply_objects(
     mut objects: Vec<Value>,
     timeout: Duration,
 ) -> Result<Applied, ApplyError> {
-    let labels = owner_labels(ks);
-    for obj in objects.iter_mut() {
-        set_metadata_map(obj, "labels", labels.iter());
-    }
+    flux::set_owner_labels(
+        &mut objects,
+        &ks.name_any(),
+        &ks.namespace().unwrap_or_default(),
+    );
     let opts = ApplyOptions {
         force: ks.spec.force.unwrap_or(false),
         wait_timeout: timeout,

@@ -61,8 +61,18 @@ pub async fn load_variables(
             None => return Err(fail("not found".to_string())),
         }
     }
-    for (k, v) in post_build.substitute.iter().flatten() {
-        vars.insert(k.clone(), v.replace('\n', ""));
-    }
+    vars.extend(inline_variables(Some(post_build)));
     Ok(vars)
+}
+
+/// The inline `postBuild.substitute` variables alone, newlines removed: what
+/// `ferroflux build kustomization --dry-run` substitutes without a cluster to read
+/// `substituteFrom` objects from.
+pub fn inline_variables(post_build: Option<&PostBuild>) -> BTreeMap<String, String> {
+    let inline = post_build.and_then(|p| p.substitute.as_ref());
+    inline
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.replace('\n', "")))
+        .collect()
 }

@@ -6,7 +6,8 @@
 //! 3. merge the spec-level settings (`targetNamespace`, `namePrefix`, `nameSuffix`, `patches`,
 //!    `images`, `components`) into it ([`overlay`]);
 //! 4. build with this crate's engine;
-//! 5. after the build, postBuild variable substitution and `commonMetadata` ([`post_build`]).
+//! 5. after the build, postBuild variable substitution and `commonMetadata` ([`post_build`]);
+//! 6. before applying, the owner labels naming the Kustomization ([`set_owner_labels`]).
 //!
 //! Pure, like the rest of the crate: the caller loads the `substituteFrom` variables.
 
@@ -19,6 +20,7 @@ pub use overlay::OverlayError;
 pub use substitute::{SUBSTITUTE_ANNOTATION, SubstituteError, substitute_objects};
 
 use ferroflux_api::kustomize::v1::KustomizationSpec;
+use ferroflux_api::kustomize::{NAME_LABEL, NAMESPACE_LABEL};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -77,6 +79,23 @@ pub fn post_build(
     Ok(objects)
 }
 
+/// The labels kustomize-controller puts on every object it applies: the name and namespace of
+/// the Kustomization. Pruning and `ferroflux tree` find an object's owner through them.
+pub fn owner_labels(name: &str, namespace: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (NAME_LABEL.to_string(), name.to_string()),
+        (NAMESPACE_LABEL.to_string(), namespace.to_string()),
+    ])
+}
+
+/// Sets [`owner_labels`] on every object, replacing values a build may have carried.
+pub fn set_owner_labels(objects: &mut [Value], name: &str, namespace: &str) {
+    let labels = owner_labels(name, namespace);
+    for obj in objects.iter_mut() {
+        overlay::set_metadata_map(obj, "labels", labels.iter());
+    }
+}
+
 /// `spec.path` as a relative path that cannot leave the artifact.
 fn relative_path(path: &str) -> Result<PathBuf, FluxBuildError> {
     let mut out = PathBuf::new();
@@ -106,6 +125,26 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "invalid path '../etc': must stay inside the source artifact"
+        );
+    }
+
+    #[test]
+    fn owner_labels_name_the_kustomization_and_replace_old_values() {
+        let mut objects = vec![
+            serde_json::json!({"kind": "ConfigMap", "metadata": {"name": "a"}}),
+            serde_json::json!({"kind": "Service", "metadata": {"name": "b", "labels": {
+                "app": "web", "kustomize.toolkit.fluxcd.io/name": "old"}}}),
+        ];
+        set_owner_labels(&mut objects, "apps", "flux-system");
+        assert_eq!(
+            objects[0]["metadata"]["labels"],
+            serde_json::json!({"kustomize.toolkit.fluxcd.io/name": "apps",
+                "kustomize.toolkit.fluxcd.io/namespace": "flux-system"})
+        );
+        assert_eq!(objects[1]["metadata"]["labels"]["app"], "web");
+        assert_eq!(
+            objects[1]["metadata"]["labels"]["kustomize.toolkit.fluxcd.io/name"],
+            "apps"
         );
     }
 }

@@ -1,0 +1,395 @@
+//! Building a Kustomization from a local directory the way kustomize-controller builds it from
+//! its source artifact, for `ferroflux build kustomization` and `ferroflux diff kustomization`.
+//!
+//! The controller's steps are shared code (`ferroflux_kustomize::flux`, and
+//! `ferroflux_runtime::postbuild` for the `substituteFrom` variables); this module finds the
+//! Kustomization (in the cluster or in a file), runs those steps on a scratch copy of the user's
+//! directory (the build writes a generated kustomization and the spec overlay into it), and masks
+//! SOPS-encrypted Secret values as `flux build` does.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::Args;
+use ferroflux_api::kustomize::v1::{KustomizationSpec, ResourceInventory};
+use ferroflux_kustomize::flux;
+use kube::Client;
+use serde_json::Value;
+
+use crate::flux_kinds;
+use crate::flux_objects;
+use crate::kube_client::is_not_found;
+
+/// The flags `build kustomization` and `diff kustomization` share.
+#[derive(Args, Debug, Clone)]
+pub struct LocalBuildArgs {
+    /// The Kustomization's name.
+    pub name: String,
+
+    /// Local directory that matches the Kustomization's spec.path (its files are not changed).
+    #[arg(long, value_name = "DIR")]
+    pub path: PathBuf,
+
+    /// Read the Kustomization from this YAML file (one of its documents) instead of the cluster.
+    #[arg(long, value_name = "FILE")]
+    pub kustomization_file: Option<PathBuf>,
+}
+
+/// The parts of a Kustomization a local build needs.
+#[derive(Debug, Clone)]
+pub struct LocalKustomization {
+    pub name: String,
+    pub namespace: String,
+    pub spec: KustomizationSpec,
+    /// What the controller applied last (`status.inventory`), when the cluster has the object.
+    pub inventory: Option<ResourceInventory>,
+}
+
+impl LocalKustomization {
+    /// Finds the Kustomization `name` in `namespace`: in `--kustomization-file` when given,
+    /// otherwise in the cluster. With both a file and a client, the cluster's object (when it
+    /// exists) still supplies the inventory, so `diff` can tell what would be deleted.
+    pub async fn find(
+        args: &LocalBuildArgs,
+        namespace: &str,
+        client: Option<&Client>,
+    ) -> anyhow::Result<Self> {
+        let kind = flux_kinds::lookup("kustomization").expect("Kustomization is a known kind");
+        match (&args.kustomization_file, client) {
+            (Some(file), client) => {
+                let mut local = from_file(file, &args.name, namespace)?;
+                if let Some(client) = client {
+                    let api = flux_objects::api(client, kind, Some(namespace));
+                    match api.get_opt(&args.name).await {
+                        Ok(Some(live)) => {
+                            local.inventory =
+                                from_object(&live.data, &args.name, namespace)?.inventory;
+                        }
+                        Ok(None) => {}
+                        // No Kustomization CRD yet: nothing was applied, so nothing to compare.
+                        Err(err) if is_not_found(&err) => {}
+                        Err(err) => {
+                            return Err(err).with_context(|| {
+                                format!("reading Kustomization {namespace}/{}", args.name)
+                            });
+                        }
+                    }
+                }
+                Ok(local)
+            }
+            (None, Some(client)) => {
+                let live = flux_objects::get(client, kind, namespace, &args.name).await?;
+                from_object(&live.data, &args.name, namespace)
+            }
+            (None, None) => anyhow::bail!(
+                "--dry-run needs --kustomization-file: without the cluster, the Kustomization \
+                 must come from a file"
+            ),
+        }
+    }
+
+    /// Builds `dir` as the controller builds `spec.path`, substitutes `vars`, and labels every
+    /// object with this Kustomization as its owner.
+    pub async fn build(
+        &self,
+        dir: &Path,
+        vars: &BTreeMap<String, String>,
+    ) -> anyhow::Result<Vec<Value>> {
+        let dir = dir.canonicalize().with_context(|| {
+            format!(
+                "--path {}: no such directory; give the local directory that matches the \
+                 Kustomization's spec.path",
+                dir.display()
+            )
+        })?;
+        anyhow::ensure!(
+            dir.is_dir(),
+            "--path {} is not a directory; give the local directory that matches the \
+             Kustomization's spec.path",
+            dir.display()
+        );
+        // Copy from the top of the Git checkout, as the controller has the whole artifact: an
+        // overlay may use bases outside its own directory (`../../base`).
+        let root = source_root(&dir);
+        let relative = dir.strip_prefix(&root).unwrap_or(Path::new(""));
+        let scratch = tempfile::Builder::new()
+            .prefix("ferroflux-build-")
+            .tempdir()
+            .context("creating a temporary directory for the build")?;
+        copy_tree(&root, scratch.path())
+            .with_context(|| format!("copying {} to a temporary directory", root.display()))?;
+
+        let mut spec = self.spec.clone();
+        spec.path = Some(format!("./{}", relative.display()));
+        let built_spec = spec.clone();
+        let root_for_build = scratch.path().to_path_buf();
+        let objects =
+            tokio::task::spawn_blocking(move || flux::build_path(&root_for_build, &built_spec))
+                .await
+                .context("the build task failed")?
+                .with_context(|| format!("building {}", dir.display()))?;
+        let mut objects =
+            flux::post_build(objects, vars, &spec).context("postBuild substitution failed")?;
+        flux::set_owner_labels(&mut objects, &self.name, &self.namespace);
+        for obj in &mut objects {
+            mask_sops_data(obj);
+        }
+        Ok(objects)
+    }
+}
+
+/// Reads the Kustomization `name` from a YAML or JSON file of one or more documents. A document
+/// without a namespace matches any namespace and gets `namespace`.
+fn from_file(file: &Path, name: &str, namespace: &str) -> anyhow::Result<LocalKustomization> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read --kustomization-file {}", file.display()))?;
+    let docs: Vec<Value> = serde_saphyr::from_str_multiple(&text)
+        .with_context(|| format!("--kustomization-file {} is not valid YAML", file.display()))?;
+    let found = docs.into_iter().find(|doc| {
+        let api_version = doc["apiVersion"].as_str().unwrap_or_default();
+        let doc_namespace = doc["metadata"]["namespace"].as_str().unwrap_or(namespace);
+        api_version.starts_with("kustomize.toolkit.fluxcd.io/")
+            && doc["kind"] == "Kustomization"
+            && doc["metadata"]["name"] == name
+            && doc_namespace == namespace
+    });
+    let Some(doc) = found else {
+        anyhow::bail!(
+            "no Kustomization named '{name}' in namespace '{namespace}' in {}; check the name, \
+             and pass -n when the file names another namespace",
+            file.display()
+        );
+    };
+    from_object(&doc, name, namespace)
+        .with_context(|| format!("in --kustomization-file {}", file.display()))
+}
+
+/// The spec and inventory of a Kustomization object (from the cluster or a file).
+fn from_object(obj: &Value, name: &str, namespace: &str) -> anyhow::Result<LocalKustomization> {
+    let spec: KustomizationSpec = serde_json::from_value(obj["spec"].clone())
+        .with_context(|| format!("Kustomization {namespace}/{name} has an invalid spec"))?;
+    // The status is read leniently: only the inventory matters here.
+    let inventory = obj
+        .pointer("/status/inventory")
+        .and_then(|i| serde_json::from_value(i.clone()).ok());
+    Ok(LocalKustomization {
+        name: name.to_string(),
+        namespace: namespace.to_string(),
+        spec,
+        inventory,
+    })
+}
+
+/// The top of the Git checkout holding `dir`, or `dir` itself outside Git.
+fn source_root(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// Copies the tree `from` into the existing directory `to`, leaving out `.git`. Symbolic links
+/// are copied as links: as in a source artifact, a link leaving the tree does not resolve.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".git" {
+            continue;
+        }
+        let (source, target) = (entry.path(), to.join(&name));
+        let file_type = entry.file_type()?;
+        if file_type.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&source)?, &target)?;
+        } else if file_type.is_dir() {
+            std::fs::create_dir(&target)?;
+            copy_tree(&source, &target)?;
+        } else if file_type.is_file() {
+            std::fs::copy(&source, &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// What an encrypted value is replaced with, as `flux build` prints it.
+const SOPS_MASK: &str = "**SOPS**";
+/// [`SOPS_MASK`] base64-encoded, for `data`.
+const SOPS_MASK_BASE64: &str = "KipTT1BTKio=";
+
+/// Hides SOPS-encrypted values, as `flux build` does: a Secret from a SOPS-encrypted file has
+/// every value masked and its `sops` metadata removed; otherwise only the values that are
+/// themselves SOPS documents are masked. Plain values are printed as they are. Other kinds lose
+/// a top-level `sops` field.
+fn mask_sops_data(obj: &mut Value) {
+    let Some(map) = obj.as_object_mut() else {
+        return;
+    };
+    let is_secret = map.get("kind").and_then(Value::as_str) == Some("Secret");
+    let encrypted_file = map
+        .get("sops")
+        .and_then(|s| s.get("mac"))
+        .and_then(Value::as_str)
+        .is_some_and(|mac| mac.starts_with("ENC["));
+    map.remove("sops");
+    if !is_secret {
+        return;
+    }
+    let docker_config = map.get("type").and_then(Value::as_str)
+        == Some("kubernetes.io/dockerconfigjson")
+        && encrypted_file;
+    let masks = |text: &str| text.contains("sops") && text.contains("ENC[");
+    for (field, mask) in [("data", SOPS_MASK_BASE64), ("stringData", SOPS_MASK)] {
+        let Some(values) = map.get_mut(field).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for value in values.values_mut() {
+            let text = value.as_str().unwrap_or_default();
+            let plain = if field == "data" {
+                decode_base64(text).unwrap_or_default()
+            } else {
+                text.to_string()
+            };
+            if docker_config {
+                // Keep the value valid JSON, as a docker config must be.
+                let json = format!("{{\"mask\":\"{SOPS_MASK}\"}}");
+                *value = Value::String(if field == "data" {
+                    encode_base64(json.as_bytes())
+                } else {
+                    json
+                });
+            } else if encrypted_file || masks(&plain) {
+                *value = Value::String(mask.to_string());
+            }
+        }
+    }
+}
+
+fn decode_base64(text: &str) -> Option<String> {
+    let bytes: k8s_openapi::ByteString =
+        serde_json::from_value(Value::String(text.to_string())).ok()?;
+    Some(String::from_utf8_lossy(&bytes.0).into_owned())
+}
+
+fn encode_base64(bytes: &[u8]) -> String {
+    let value = serde_json::to_value(k8s_openapi::ByteString(bytes.to_vec())).unwrap_or_default();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_mask_constant_is_the_encoded_mask() {
+        assert_eq!(encode_base64(SOPS_MASK.as_bytes()), SOPS_MASK_BASE64);
+        assert_eq!(decode_base64(SOPS_MASK_BASE64).unwrap(), SOPS_MASK);
+    }
+
+    #[test]
+    fn secrets_from_encrypted_files_are_masked_and_plain_ones_are_not() {
+        let mut encrypted = json!({
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+            "data": {"password": "RU5DW0FFUzI1Nl9HQ00=", "user": "YWRtaW4="},
+            "stringData": {"token": "ENC[AES256_GCM,data:abc]"},
+            "sops": {"mac": "ENC[AES256_GCM,data:xyz]", "version": "3.9.0"}
+        });
+        mask_sops_data(&mut encrypted);
+        assert_eq!(
+            encrypted["data"],
+            json!({"password": SOPS_MASK_BASE64, "user": SOPS_MASK_BASE64})
+        );
+        assert_eq!(encrypted["stringData"], json!({"token": SOPS_MASK}));
+        assert!(encrypted.get("sops").is_none());
+
+        let mut plain = json!({
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "p"},
+            "data": {"user": "YWRtaW4="}
+        });
+        let before = plain.clone();
+        mask_sops_data(&mut plain);
+        assert_eq!(plain, before, "plain values are printed as they are");
+    }
+
+    #[test]
+    fn an_encrypted_file_inside_a_plain_secret_is_masked_alone() {
+        let encrypted_doc = encode_base64(b"key: ENC[AES256_GCM,data:a]\nsops:\n  mac: ENC[x]\n");
+        let mut secret = json!({
+            "kind": "Secret", "metadata": {"name": "gen"},
+            "data": {"values.yaml": encrypted_doc, "plain": "YWRtaW4="}
+        });
+        mask_sops_data(&mut secret);
+        assert_eq!(secret["data"]["values.yaml"], SOPS_MASK_BASE64);
+        assert_eq!(secret["data"]["plain"], "YWRtaW4=");
+    }
+
+    #[test]
+    fn encrypted_docker_configs_stay_json() {
+        let mut secret = json!({
+            "kind": "Secret", "metadata": {"name": "pull"}, "type": "kubernetes.io/dockerconfigjson",
+            "data": {".dockerconfigjson": "RU5DW10="},
+            "sops": {"mac": "ENC[AES256_GCM,data:xyz]"}
+        });
+        mask_sops_data(&mut secret);
+        let value = decode_base64(secret["data"][".dockerconfigjson"].as_str().unwrap()).unwrap();
+        assert_eq!(value, r#"{"mask":"**SOPS**"}"#);
+    }
+
+    #[test]
+    fn other_kinds_lose_their_sops_metadata_only() {
+        let mut release = json!({
+            "kind": "HelmRelease", "metadata": {"name": "r"},
+            "spec": {"values": {"a": 1}}, "sops": {"mac": "ENC[x]"}
+        });
+        mask_sops_data(&mut release);
+        assert_eq!(
+            release,
+            json!({"kind": "HelmRelease", "metadata": {"name": "r"}, "spec": {"values": {"a": 1}}})
+        );
+    }
+
+    #[test]
+    fn the_file_is_searched_by_name_and_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ks.yaml");
+        std::fs::write(
+            &file,
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: apps\n\
+             ---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n\
+             metadata:\n  name: apps\n  namespace: other\nspec:\n  interval: 1m\n  prune: true\n\
+             \x20 sourceRef:\n    kind: GitRepository\n    name: x\n  targetNamespace: other-target\n\
+             ---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\n\
+             metadata:\n  name: apps\nspec:\n  interval: 1m\n  prune: false\n\
+             \x20 sourceRef:\n    kind: GitRepository\n    name: x\n  targetNamespace: web\n",
+        )
+        .unwrap();
+        let found = from_file(&file, "apps", "team").unwrap();
+        assert_eq!(found.namespace, "team");
+        assert_eq!(found.spec.target_namespace.as_deref(), Some("web"));
+        let other = from_file(&file, "apps", "other").unwrap();
+        assert_eq!(other.spec.target_namespace.as_deref(), Some("other-target"));
+        let err = from_file(&file, "nope", "team").unwrap_err().to_string();
+        assert!(
+            err.contains("no Kustomization named 'nope' in namespace 'team'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_copy_leaves_out_git_and_keeps_links() {
+        let from = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(from.path().join(".git/objects")).unwrap();
+        std::fs::create_dir_all(from.path().join("apps/base")).unwrap();
+        std::fs::write(from.path().join("apps/base/cm.yaml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink("base/cm.yaml", from.path().join("apps/link.yaml")).unwrap();
+        let to = tempfile::tempdir().unwrap();
+        copy_tree(from.path(), to.path()).unwrap();
+        assert!(!to.path().join(".git").exists());
+        assert_eq!(
+            std::fs::read_to_string(to.path().join("apps/link.yaml")).unwrap(),
+            "a: 1\n"
+        );
+        assert_eq!(source_root(&from.path().join("apps/base")), from.path());
+    }
+}
