@@ -1,4 +1,5 @@
-//! `ferroflux bootstrap git` against the test cluster and its Git server.
+//! `ferroflux bootstrap git` against the test cluster and its Git server, and the toolkit then
+//! updating itself from Git.
 //!
 //! Each test bootstraps into its own namespace (`-n`), never flux-system. The test that waits for
 //! Ready runs source-controller and kustomize-controller as local processes (kwok nodes run no
@@ -13,8 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use ferroflux_e2e::{GitServerRepo, Services, ensure_cluster, with_temp_namespace};
-use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::Api;
+use kube::api::{DynamicObject, ListParams};
 
 use common::{Run, ferroflux, kubeconfig};
 
@@ -491,6 +494,157 @@ async fn bootstrap_over_ssh_and_with_a_bearer_token() {
         })
         .await;
         delete_cluster_rbac(&ssh_ns_outer);
+    })
+    .await;
+}
+
+/// The image of the first container of a Deployment.
+fn image_of(deployment: &Deployment) -> String {
+    let spec = deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.spec.as_ref());
+    let container = spec.and_then(|s| s.containers.first());
+    container.and_then(|c| c.image.clone()).unwrap_or_default()
+}
+
+/// True when every replica of the Deployment runs its current template and no old pod is left.
+async fn rolled_out(client: &kube::Client, deployment: &Deployment, image: &str) -> bool {
+    let (Some(spec), Some(status)) = (&deployment.spec, &deployment.status) else {
+        return false;
+    };
+    let replicas = spec.replicas.unwrap_or(1);
+    let current = status.observed_generation >= deployment.metadata.generation
+        && status.updated_replicas == Some(replicas)
+        && status.available_replicas == Some(replicas)
+        && status.replicas == Some(replicas);
+    let namespace = deployment.metadata.namespace.clone().unwrap_or_default();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), &namespace);
+    let listed = pods
+        .list(&ListParams::default().labels("app=source-controller"))
+        .await;
+    let Ok(pods) = listed else {
+        return false;
+    };
+    let running_new = pods.items.iter().all(|pod| {
+        let spec_image = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.containers.first()?.image.clone());
+        let phase = pod.status.as_ref().and_then(|s| s.phase.clone());
+        spec_image.as_deref() == Some(image) && phase.as_deref() == Some("Running")
+    });
+    current && running_new && pods.items.len() == replicas as usize
+}
+
+#[tokio::test]
+async fn a_controller_manifest_changed_in_git_is_rolled_out_by_the_toolkit() {
+    let env = ensure_cluster();
+    let services = env.services().clone();
+    let repo = services.create_repo("bootstrap-self-update");
+    with_temp_namespace(|client, ns| async move {
+        let controllers = LocalControllers::start(&[&ns]);
+        bootstrap(
+            &repo,
+            &services,
+            &ns,
+            "clusters/self",
+            &["--components", TWO, "--timeout", "3m"],
+        )
+        .await
+        .expect_ok();
+        let deployments: Api<Deployment> = Api::namespaced(client.clone(), &ns);
+        let installed = deployments.get("source-controller").await.unwrap();
+        let old_image = image_of(&installed);
+        assert!(
+            old_image.starts_with("ghcr.io/ferroflux/source-controller:"),
+            "{old_image}"
+        );
+
+        // A new image for source-controller, edited in a checkout of the repository.
+        let new_image = "ghcr.io/ferroflux/source-controller:rollout-test";
+        let work = repo.work_tree();
+        let file = "clusters/self/flux-system/gotk-components.yaml";
+        let components = std::fs::read_to_string(work.path().join(file)).unwrap();
+        assert_eq!(components.matches(&old_image).count(), 1, "one image line");
+        work.write(file, &components.replace(&old_image, new_image));
+
+        // `diff` against the cluster shows exactly that change before it is pushed.
+        let path = work.path().join("clusters/self");
+        let path = path.to_str().unwrap();
+        let diff_args = [
+            "-n",
+            ns.as_str(),
+            "diff",
+            "ks",
+            "flux-system",
+            "--path",
+            path,
+        ];
+        let run = ferroflux(&diff_args).await;
+        assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+        let out = &run.stdout;
+        assert!(
+            out.contains(&format!("► Deployment/{ns}/source-controller configured")),
+            "{out}"
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with('+') && l.ends_with(&format!("image: {new_image}"))),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("► Deployment/{ns}/kustomize-controller unchanged")),
+            "{out}"
+        );
+
+        let commit = work.commit("source-controller: new image");
+        work.push("main");
+
+        // From here on only the toolkit acts: source-controller fetches the commit,
+        // kustomize-controller applies it, the Deployment rolls its (kwok) pods.
+        let wait = std::time::Duration::from_secs(300);
+        let updated = ferroflux_e2e::eventually(
+            "the source-controller Deployment to take the image from Git",
+            wait,
+            || async {
+                let deployment = deployments.get("source-controller").await.ok()?;
+                (image_of(&deployment) == new_image).then_some(deployment)
+            },
+        )
+        .await;
+        assert!(updated.metadata.generation > installed.metadata.generation);
+        ferroflux_e2e::eventually("the new source-controller pods to run", wait, || async {
+            let deployment = deployments.get("source-controller").await.ok()?;
+            rolled_out(&client, &deployment, new_image)
+                .await
+                .then_some(())
+        })
+        .await;
+        let syncs =
+            Api::<DynamicObject>::namespaced_with(client.clone(), &ns, &common::kustomization());
+        ferroflux_e2e::eventually(
+            "the sync Kustomization to report the commit",
+            wait,
+            || async {
+                let sync = syncs.get("flux-system").await.ok()?;
+                let revision = sync.data.pointer("/status/lastAppliedRevision")?.as_str()?;
+                revision.ends_with(&commit).then_some(())
+            },
+        )
+        .await;
+
+        // The cluster now equals the checkout for that Deployment.
+        let run = ferroflux(&diff_args).await;
+        assert!(
+            run.stdout
+                .contains(&format!("► Deployment/{ns}/source-controller unchanged")),
+            "{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        drop(controllers);
+        delete_cluster_rbac(&ns);
     })
     .await;
 }
