@@ -643,6 +643,42 @@ async fn a_controller_manifest_changed_in_git_is_rolled_out_by_the_toolkit() {
             run.stdout,
             run.stderr
         );
+
+        // Day-2 commands on what the real controllers manage.
+        let run = ferroflux(&["-n", &ns, "reconcile", "ks", "flux-system", "--with-source"])
+            .await
+            .expect_ok();
+        assert!(
+            run.stderr.contains(&format!(
+                "Kustomization {ns}/flux-system reconciled (main@sha1:{commit})"
+            )),
+            "{}",
+            run.stderr
+        );
+        let sync = syncs.get("flux-system").await.unwrap();
+        let requested =
+            sync.metadata.annotations.unwrap_or_default()["reconcile.fluxcd.io/requestedAt"]
+                .clone();
+        assert_eq!(
+            sync.data["status"]["lastHandledReconcileAt"], requested,
+            "reconcile returned after the controller handled the request"
+        );
+        let run = ferroflux(&["-n", &ns, "get", "ks"]).await.expect_ok();
+        let row = run.stdout.lines().nth(1).unwrap_or_default();
+        assert!(
+            row.starts_with("flux-system") && row.contains(&commit) && row.contains("True"),
+            "{}",
+            run.stdout
+        );
+        let run = ferroflux(&["-n", &ns, "tree", "ks", "flux-system"])
+            .await
+            .expect_ok();
+        assert!(
+            run.stdout
+                .contains(&format!("Deployment/{ns}/source-controller")),
+            "{}",
+            run.stdout
+        );
         drop(controllers);
         delete_cluster_rbac(&ns);
     })

@@ -106,6 +106,22 @@ async fn help_shows_examples() {
         run.stdout
     );
     assert!(run.stdout.contains("--kubeconfig"), "{}", run.stdout);
+    let run = ferroflux_raw(&["build", "ks", "--help"]).await.expect_ok();
+    assert!(
+        run.stdout
+            .contains("--kustomization-file ./apps.yaml --dry-run"),
+        "{}",
+        run.stdout
+    );
+    let run = ferroflux_raw(&["diff", "kustomization", "--help"])
+        .await
+        .expect_ok();
+    assert!(
+        run.stdout
+            .contains("Exit status: 0 no differences, 1 differences found, 2 the diff failed"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[tokio::test]
@@ -145,6 +161,14 @@ async fn unreachable_cluster_is_a_clear_error() {
         run.expect_err("cannot reach the Kubernetes API server at https://127.0.0.1:1")
             .expect_err("--kubeconfig");
     }
+    // `diff` keeps 1 for "differences found": its failures exit 2, as `flux diff` does.
+    let dir = dir.path().to_str().unwrap();
+    let run = ferroflux_raw(&["--kubeconfig", path, "diff", "ks", "x", "--path", dir]).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    run.expect_err("cannot reach the Kubernetes API server");
+    let run = ferroflux_raw(&["--kubeconfig", path, "build", "ks", "x", "--path", dir]).await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.expect_err("cannot reach the Kubernetes API server");
 }
 
 #[tokio::test]
