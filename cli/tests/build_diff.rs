@@ -297,6 +297,31 @@ async fn diff_kustomization_reports_each_change_with_flux_exit_codes() {
         );
         assert!(!run.stdout.contains("first-password"), "{}", run.stdout);
 
+        // A Kustomization that exists only in a file (not yet in the cluster) diffs the same way.
+        let file = root.join("fresh.yaml");
+        let fresh = ks("fresh", &ns, "./app", json!({}));
+        std::fs::write(&file, serde_json::to_string(&fresh).unwrap()).unwrap();
+        let file = file.to_str().unwrap();
+        let run = ferroflux(&[
+            "-n",
+            &ns,
+            "diff",
+            "ks",
+            "fresh",
+            "--path",
+            path,
+            "--kustomization-file",
+            file,
+        ])
+        .await;
+        assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout
+                .contains(&format!("► ConfigMap/{ns}/settings created")),
+            "{}",
+            run.stdout
+        );
+
         // Applied as the controller applies it, with its inventory: no differences.
         let built = ferroflux(&["-n", &ns, "build", "ks", "app", "--path", path])
             .await

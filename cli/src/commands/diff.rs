@@ -211,3 +211,65 @@ fn configured_diff(entry: &DiffEntry) -> String {
         3,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn id(group: &str, kind: &str, namespace: &str, name: &str) -> ObjectRef {
+        ObjectRef {
+            group: group.into(),
+            version: "v1".into(),
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn objects_in_new_namespaces_or_of_new_kinds_count_as_new() {
+        let mut report = Report::default();
+        let namespace =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps"}});
+        report.remember_new(&namespace, &id("", "Namespace", "", "apps"));
+        let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "names": {"kind": "Widget"}}});
+        report.remember_new(
+            &crd,
+            &id(
+                "apiextensions.k8s.io",
+                "CustomResourceDefinition",
+                "",
+                "widgets.example.com",
+            ),
+        );
+        assert!(report.is_inside_new(&id("", "ConfigMap", "apps", "settings")));
+        assert!(report.is_inside_new(&id("example.com", "Widget", "default", "w")));
+        assert!(!report.is_inside_new(&id("", "ConfigMap", "default", "settings")));
+        assert!(!report.is_inside_new(&id("other.com", "Widget", "default", "w")));
+    }
+
+    #[test]
+    fn deleted_objects_are_the_inventory_entries_the_build_lacks() {
+        let mut report = Report::default();
+        let objects = [json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kept", "namespace": "apps"}})];
+        let inventory = ferroflux_api::kustomize::v1::ResourceInventory {
+            entries: [
+                "apps_kept__ConfigMap",
+                "apps_gone__ConfigMap",
+                "_apps__Namespace",
+            ]
+            .iter()
+            .map(|id| ferroflux_api::kustomize::v1::ResourceRef {
+                id: id.to_string(),
+                v: "v1".into(),
+            })
+            .collect(),
+        };
+        report.deleted(&objects, Some(&inventory));
+        assert_eq!(report.changed, 2, "gone and the Namespace");
+    }
+}
