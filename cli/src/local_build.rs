@@ -14,6 +14,8 @@ use anyhow::Context as _;
 use clap::Args;
 use ferroflux_api::kustomize::v1::{KustomizationSpec, ResourceInventory};
 use ferroflux_kustomize::flux;
+use ferroflux_runtime::artifact::archive::ArchiveFilter as _;
+use ferroflux_runtime::artifact::source_ignore::SourceIgnore;
 use kube::Client;
 use serde_json::Value;
 
@@ -44,6 +46,8 @@ pub struct LocalKustomization {
     pub spec: KustomizationSpec,
     /// What the controller applied last (`status.inventory`), when the cluster has the object.
     pub inventory: Option<ResourceInventory>,
+    /// The source GitRepository's `spec.ignore` patterns, when the cluster has it.
+    pub source_ignore: Option<String>,
 }
 
 impl LocalKustomization {
@@ -51,6 +55,18 @@ impl LocalKustomization {
     /// otherwise in the cluster. With both a file and a client, the cluster's object (when it
     /// exists) still supplies the inventory, so `diff` can tell what would be deleted.
     pub async fn find(
+        args: &LocalBuildArgs,
+        namespace: &str,
+        client: Option<&Client>,
+    ) -> anyhow::Result<Self> {
+        let mut found = Self::find_object(args, namespace, client).await?;
+        if let Some(client) = client {
+            found.source_ignore = found.source_ignore_patterns(client).await;
+        }
+        Ok(found)
+    }
+
+    async fn find_object(
         args: &LocalBuildArgs,
         namespace: &str,
         client: Option<&Client>,
@@ -89,6 +105,21 @@ impl LocalKustomization {
         }
     }
 
+    /// `spec.ignore` of the source when it is a GitRepository the cluster has; a source that
+    /// cannot be read only means no extra patterns, as a local build does not need it.
+    async fn source_ignore_patterns(&self, client: &Client) -> Option<String> {
+        let source = &self.spec.source_ref;
+        if source.kind != "GitRepository" {
+            return None;
+        }
+        let kind = flux_kinds::lookup("gitrepository")?;
+        let namespace = source.namespace.as_deref().unwrap_or(&self.namespace);
+        let api = flux_objects::api(client, kind, Some(namespace));
+        let repository = api.get_opt(&source.name).await.ok()??;
+        let patterns = repository.data.pointer("/spec/ignore")?.as_str()?;
+        Some(patterns.to_string())
+    }
+
     /// Builds `dir` as the controller builds `spec.path`, substitutes `vars`, and labels every
     /// object with this Kustomization as its owner.
     pub async fn build(
@@ -110,14 +141,17 @@ impl LocalKustomization {
             dir.display()
         );
         // Copy from the top of the Git checkout, as the controller has the whole artifact: an
-        // overlay may use bases outside its own directory (`../../base`).
+        // overlay may use bases outside its own directory (`../../base`). The copy leaves out
+        // what the artifact would (`.sourceignore`, the GitRepository's spec.ignore).
         let root = source_root(&dir);
         let relative = dir.strip_prefix(&root).unwrap_or(Path::new(""));
         let scratch = tempfile::Builder::new()
             .prefix("ferroflux-build-")
             .tempdir()
             .context("creating a temporary directory for the build")?;
-        copy_tree(&root, scratch.path())
+        let filter = SourceIgnore::load(&root, self.source_ignore.as_deref())
+            .with_context(|| format!("reading the .sourceignore files under {}", root.display()))?;
+        copy_tree(&root, scratch.path(), &filter)
             .with_context(|| format!("copying {} to a temporary directory", root.display()))?;
 
         let mut spec = self.spec.clone();
@@ -178,6 +212,7 @@ fn from_object(obj: &Value, name: &str, namespace: &str) -> anyhow::Result<Local
         namespace: namespace.to_string(),
         spec,
         inventory,
+        source_ignore: None,
     })
 }
 
@@ -189,23 +224,26 @@ fn source_root(dir: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Copies the tree `from` into the existing directory `to`, leaving out `.git`. Symbolic links
-/// are copied as links: as in a source artifact, a link leaving the tree does not resolve.
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies what the source artifact would hold of the tree `from` into the existing directory
+/// `to`: regular files and directories, without what `filter` excludes (`.git`, `.sourceignore`
+/// patterns, Flux's defaults). Symbolic links are left out, as source-controller leaves them out
+/// of artifacts.
+fn copy_tree(from: &Path, to: &Path, filter: &SourceIgnore) -> std::io::Result<()> {
+    copy_dir(from, from, to, filter)
+}
+
+fn copy_dir(root: &Path, from: &Path, to: &Path, filter: &SourceIgnore) -> std::io::Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
-        let name = entry.file_name();
-        if name == ".git" {
-            continue;
-        }
-        let (source, target) = (entry.path(), to.join(&name));
+        let source = entry.path();
+        let target = to.join(entry.file_name());
+        let relative = source.strip_prefix(root).unwrap_or(&source);
+        let relative = relative.to_string_lossy();
         let file_type = entry.file_type()?;
-        if file_type.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(&source)?, &target)?;
-        } else if file_type.is_dir() {
+        if file_type.is_dir() && !filter.excluded(&relative, true) {
             std::fs::create_dir(&target)?;
-            copy_tree(&source, &target)?;
-        } else if file_type.is_file() {
+            copy_dir(root, &source, &target, filter)?;
+        } else if file_type.is_file() && !filter.excluded(&relative, false) {
             std::fs::copy(&source, &target)?;
         }
     }
@@ -377,19 +415,31 @@ mod tests {
     }
 
     #[test]
-    fn the_copy_leaves_out_git_and_keeps_links() {
+    fn the_copy_holds_what_the_artifact_would() {
         let from = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(from.path().join(".git/objects")).unwrap();
-        std::fs::create_dir_all(from.path().join("apps/base")).unwrap();
-        std::fs::write(from.path().join("apps/base/cm.yaml"), "a: 1\n").unwrap();
-        std::os::unix::fs::symlink("base/cm.yaml", from.path().join("apps/link.yaml")).unwrap();
+        let root = from.path();
+        std::fs::create_dir_all(root.join(".git/objects")).unwrap();
+        std::fs::create_dir_all(root.join("apps/base")).unwrap();
+        std::fs::write(root.join("apps/base/cm.yaml"), "a: 1\n").unwrap();
+        std::fs::write(root.join("apps/base/draft.yaml"), "b: 2\n").unwrap();
+        std::fs::write(root.join("apps/.sourceignore"), "draft.yaml\n").unwrap();
+        std::fs::write(root.join("apps/local-only.yaml"), "c: 3\n").unwrap();
+        std::os::unix::fs::symlink("base/cm.yaml", root.join("apps/link.yaml")).unwrap();
         let to = tempfile::tempdir().unwrap();
-        copy_tree(from.path(), to.path()).unwrap();
-        assert!(!to.path().join(".git").exists());
+        let filter = SourceIgnore::load(root, Some("/apps/local-only.yaml\n")).unwrap();
+        copy_tree(root, to.path(), &filter).unwrap();
         assert_eq!(
-            std::fs::read_to_string(to.path().join("apps/link.yaml")).unwrap(),
+            std::fs::read_to_string(to.path().join("apps/base/cm.yaml")).unwrap(),
             "a: 1\n"
         );
-        assert_eq!(source_root(&from.path().join("apps/base")), from.path());
+        for left_out in [
+            ".git",
+            "apps/base/draft.yaml",
+            "apps/local-only.yaml",
+            "apps/link.yaml",
+        ] {
+            assert!(!to.path().join(left_out).exists(), "{left_out} is copied");
+        }
+        assert_eq!(source_root(&root.join("apps/base")), root);
     }
 }

@@ -25,7 +25,9 @@ enum BuildWhat {
     /// substitution (substituteFrom ConfigMaps and Secrets included) and commonMetadata are
     /// applied with the same engine as kustomize-controller, and every object gets the owner
     /// labels the controller adds. The files under --path are not changed: the build runs on a
-    /// temporary copy. Values of SOPS-encrypted Secrets are masked.
+    /// temporary copy of the Git checkout holding --path, without what the source artifact
+    /// would leave out (.sourceignore patterns, the GitRepository's spec.ignore, symbolic
+    /// links). Values of SOPS-encrypted Secrets are masked.
     ///
     /// Examples:
     ///   # Build the local files as the cluster would build them

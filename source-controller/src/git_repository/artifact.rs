@@ -10,7 +10,7 @@ use ferroflux_runtime::artifact::storage::{Storage, StorageError};
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use super::ignore_rules::SourceIgnore;
+use ferroflux_runtime::artifact::source_ignore::SourceIgnore;
 
 /// Why the artifact could not be stored.
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,6 @@
 pub mod artifact;
 pub mod auth;
 pub mod checkout;
-pub mod ignore_rules;
 pub mod include;
 pub mod refs;
 pub mod source;

@@ -1,5 +1,7 @@
 //! Which files of a checkout go into the artifact: `.sourceignore` files, `spec.ignore`, and
-//! Flux's default exclusions. Pure: reads only the checkout directory.
+//! Flux's default exclusions. Pure: reads only the checkout directory. Shared by
+//! source-controller (what it archives) and `ferroflux build/diff kustomization` (what a local
+//! build sees, so it matches the controller's).
 //!
 //! As in Flux: VCS files (`.git/`, `.gitignore`, `.gitmodules`, `.gitattributes`) are always
 //! excluded. When neither a `.sourceignore` nor `spec.ignore` gives patterns, Flux's defaults
@@ -7,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ferroflux_runtime::artifact::archive::ArchiveFilter;
+use super::archive::ArchiveFilter;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// Name of the per-directory ignore file.
