@@ -58,9 +58,20 @@ enum Command {
     Helm(commands::helm::HelmArgs),
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let Cli { cluster, command } = Cli::parse();
+    match command {
+        // Rendering a chart is local and synchronous: start no async runtime (its worker threads
+        // cost more than a small chart's whole render) and no cluster client.
+        Command::Helm(args) => commands::helm::run(args)
+            .map(|()| ExitCode::SUCCESS)
+            .unwrap_or_else(|err| report_failure(&err, ExitCode::FAILURE)),
+        command => run_async(command, cluster),
+    }
+}
+
+#[tokio::main]
+async fn run_async(command: Command, cluster: ClusterArgs) -> ExitCode {
     let done = |result: anyhow::Result<()>| result.map(|()| ExitCode::SUCCESS);
     let result = match command {
         Command::Install(args) => done(commands::install::run(args, &cluster).await),

@@ -12,7 +12,7 @@ pub use sort::{Hook, Manifest};
 
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::template::{Map, TemplateError, Templates, Value};
+use crate::template::{Map, TemplateError, Templates, Value, with_exec_stack};
 use crate::values::{Table, coalesce, dependencies, schema};
 use ferroflux_semver::is_compatible_range;
 use objects::{ApiVersions, Capabilities, KubeVersion};
@@ -204,8 +204,18 @@ fn render_templates(
             .parse(&r.path, &r.source)
             .map_err(|e| exec_error(&r.path, e))?;
     }
+    // One large-stack thread for all files (each `render` would otherwise start its own).
+    with_exec_stack(|| execute_files(&templates, &renderables))
+        .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))
+}
+
+/// Executes each non-partial file of `renderables` with its data (plus `.Template`), in order.
+fn execute_files(
+    templates: &Templates,
+    renderables: &[data::Renderable],
+) -> Result<Vec<(String, String)>, Error> {
     let mut rendered = Vec::new();
-    for r in &renderables {
+    for r in renderables {
         let base = r.path.rsplit('/').next().unwrap_or(&r.path);
         if base.starts_with('_') {
             continue;

@@ -45,6 +45,7 @@ mod printf;
 mod value;
 
 pub use error::TemplateError;
+pub use exec::with_exec_stack;
 use std::collections::HashMap;
 use std::sync::Arc;
 pub use value::{Dict, Map, TemplateObject, Value};

@@ -74,31 +74,51 @@ struct State<'a, 'n> {
     undefined_assign: Option<String>,
 }
 
-/// Executes `template` from `set` with `data`.
-///
-/// Runs on a thread with a large stack: templates recurse (`include` may nest up to Helm's limit
-/// of 1000), and the caller's thread may have a small stack.
+/// Executes `template` from `set` with `data`, on a large stack (see [`with_exec_stack`]).
 pub fn execute(
     set: &Templates,
     template: &Template,
     data: &Value,
 ) -> Result<String, TemplateError> {
-    std::thread::scope(|scope| {
+    with_exec_stack(|| run(set, template, data, &mut Shared::default()))
+        .unwrap_or_else(|_| Err(TemplateError::Other("template execution panicked".into())))
+}
+
+thread_local! {
+    /// Whether this thread was started by [`with_exec_stack`] (its stack is large).
+    static ON_EXEC_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` on a thread with a large stack, or directly when already on one; `Err` when `f`
+/// panicked on that thread.
+///
+/// Templates recurse (`include` may nest up to Helm's limit of 1000) and the caller's thread may
+/// have a small stack. Spawning a thread costs tens of microseconds, so callers that execute many
+/// templates (a chart render) wrap the whole loop in one call instead of paying it per template.
+pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Result<R> {
+    if ON_EXEC_STACK.get() {
+        return Ok(f());
+    }
+    let mut task = Some(f);
+    let joined = std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("template-exec".into())
             .stack_size(EXEC_STACK_BYTES)
             .spawn_scoped(scope, || {
-                let mut shared = Shared::default();
-                run(set, template, data, &mut shared)
+                ON_EXEC_STACK.set(true);
+                task.take().map(|f| f())
             });
-        match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                Err(TemplateError::Other("template execution panicked".into()))
-            }),
-            // No thread available: run here.
-            Err(_) => run(set, template, data, &mut Shared::default()),
-        }
-    })
+        worker.map(|handle| handle.join())
+    });
+    match joined {
+        Ok(Ok(Some(r))) => Ok(r),
+        Ok(Err(panic)) => Err(panic),
+        // No thread available (or it never ran `f`): run here and hope the stack suffices.
+        Ok(Ok(None)) | Err(_) => match task.take() {
+            Some(f) => Ok(f()),
+            None => Err(Box::new("template execution did not run")),
+        },
+    }
 }
 
 fn run(

@@ -12,10 +12,19 @@ impl Parser {
         let mut decl = Vec::new();
         let mut is_assign = false;
         // Declarations: `$x :=`, `$x =`, `$i, $v :=`.
-        if let Tok::Variable(v) = &self.peek().tok {
-            let v = v.clone();
-            let save = self.i;
-            self.next();
+        // Looked at before consuming anything: tokens are moved out when consumed.
+        let after_variable = match (&self.peek().tok, self.toks.get(self.i + 1)) {
+            (Tok::Variable(_), Some(t)) => Some(&t.tok),
+            _ => None,
+        };
+        let is_decl = matches!(
+            after_variable,
+            Some(Tok::Declare | Tok::Assign | Tok::Comma)
+        );
+        if is_decl {
+            let Tok::Variable(v) = self.next().tok else {
+                unreachable!("checked above")
+            };
             match self.peek().tok {
                 Tok::Declare | Tok::Assign => {
                     is_assign = self.next().tok == Tok::Assign;
@@ -56,7 +65,7 @@ impl Parser {
                         format!("too many declarations in {context}"),
                     ));
                 }
-                _ => self.i = save,
+                _ => unreachable!("checked above"),
             }
         }
         // Go checks assignments to undeclared variables only when executing.
@@ -65,11 +74,10 @@ impl Parser {
         }
         let mut cmds = Vec::new();
         loop {
-            let t = self.peek().clone();
-            match t.tok {
+            match self.peek().tok {
                 Tok::Right | Tok::RParen => {
-                    let closing = t.tok.clone();
-                    self.next();
+                    let t = self.next();
+                    let closing = t.tok;
                     if cmds.is_empty() {
                         return Err(self.err_at(t.pos, format!("missing value for {context}")));
                     }
@@ -81,7 +89,7 @@ impl Parser {
                     }
                     break;
                 }
-                Tok::Eof => return Err(self.err_at(t.pos, "unclosed action".into())),
+                Tok::Eof => return Err(self.err_at(self.peek().pos, "unclosed action".into())),
                 _ => {
                     let cmd = self.command()?;
                     cmds.push(cmd);
@@ -102,20 +110,21 @@ impl Parser {
         loop {
             let arg = self.operand()?;
             args.push(arg);
-            let t = self.peek().clone();
+            let t = self.peek();
             match t.tok {
                 Tok::Right | Tok::RParen => break,
                 Tok::Pipe => {
+                    let pos = t.pos;
                     self.next();
                     if matches!(self.peek().tok, Tok::Right | Tok::RParen) {
-                        return Err(self.err_at(t.pos, "missing command".into()));
+                        return Err(self.err_at(pos, "missing command".into()));
                     }
                     break;
                 }
                 _ if t.space_before => continue,
-                other => {
+                ref other => {
                     return Err(
-                        self.err_at(t.pos, format!("unexpected {} in operand", describe(&other)))
+                        self.err_at(t.pos, format!("unexpected {} in operand", describe(other)))
                     );
                 }
             }
@@ -168,13 +177,14 @@ impl Parser {
             }
         };
         // Field chains directly after the term: `.a.b`, `$x.a`, `(pipe).a`.
-        while let Tok::Field(f) = &self.peek().tok {
+        while let Tok::Field(_) = &self.peek().tok {
             if self.peek().space_before {
                 break;
             }
-            let f = f.clone();
-            let fpos = self.peek().pos;
-            self.next();
+            let t = self.next();
+            let (Tok::Field(f), fpos) = (t.tok, t.pos) else {
+                unreachable!("checked above")
+            };
             match &mut arg {
                 Arg::Field(p, names) => {
                     // Go reports a field chain at the position of its second field.

@@ -70,7 +70,7 @@ struct Parser {
 type PResult<T> = Result<T, TemplateError>;
 
 /// The keyword (`end`/`else`) and position that ended a list, if any.
-type Stop = Option<(String, usize)>;
+type Stop = Option<(&'static str, usize)>;
 
 fn describe(t: &Tok) -> String {
     match t {
@@ -97,16 +97,30 @@ const KEYWORDS: &[&str] = &[
     "block", "break", "continue", "define", "else", "end", "if", "range", "template", "with",
 ];
 
+/// The keyword `word` is, as a static string.
+fn keyword(word: &str) -> Option<&'static str> {
+    KEYWORDS.iter().find(|k| **k == word).copied()
+}
+
 impl Parser {
     fn peek(&self) -> &Token {
         &self.toks[self.i.min(self.toks.len() - 1)]
     }
+    /// Takes the next token. Tokens are consumed once, so it is moved out (leaving an `Eof` in
+    /// its place) rather than cloned; past the end, `Eof` again.
     fn next(&mut self) -> Token {
-        let t = self.peek().clone();
-        if self.i < self.toks.len() {
-            self.i += 1;
+        if self.i + 1 >= self.toks.len() {
+            // The final `Eof` stays for later peeks.
+            return self.peek().clone();
         }
-        t
+        let slot = &mut self.toks[self.i];
+        let placeholder = Token {
+            tok: Tok::Eof,
+            pos: slot.pos,
+            space_before: slot.space_before,
+        };
+        self.i += 1;
+        std::mem::replace(slot, placeholder)
     }
     fn err_at(&self, pos: usize, message: String) -> TemplateError {
         TemplateError::Parse {
@@ -141,7 +155,7 @@ impl Parser {
                 Tok::Text(s) => nodes.push(Node::Text(s)),
                 Tok::Left => {
                     let kw = match &self.peek().tok {
-                        Tok::Ident(k) if KEYWORDS.contains(&k.as_str()) => Some(k.clone()),
+                        Tok::Ident(k) => keyword(k),
                         _ => None,
                     };
                     let Some(kw) = kw else {
@@ -150,19 +164,19 @@ impl Parser {
                         continue;
                     };
                     let kt = self.next();
-                    match kw.as_str() {
+                    match kw {
                         "end" => {
                             self.expect_right("end")?;
                             if top {
                                 return Err(self.err_at(kt.pos, "unexpected {{end}}".into()));
                             }
-                            return Ok((nodes, Some(("end".into(), kt.pos))));
+                            return Ok((nodes, Some(("end", kt.pos))));
                         }
                         "else" => {
                             if top {
                                 return Err(self.err_at(kt.pos, "unexpected {{else}}".into()));
                             }
-                            return Ok((nodes, Some(("else".into(), kt.pos))));
+                            return Ok((nodes, Some(("else", kt.pos))));
                         }
                         "if" => nodes.push(self.branch(BranchKind::If, kt.pos)?),
                         "with" => nodes.push(self.branch(BranchKind::With, kt.pos)?),
@@ -205,7 +219,7 @@ impl Parser {
                                 let (body, end) = self.list(false)?;
                                 self.vars = saved;
                                 match end {
-                                    Some((e, _)) if e == "end" => {}
+                                    Some(("end", _)) => {}
                                     Some((_, p)) => {
                                         return Err(self.err_at(p, "unexpected {{else}}".into()));
                                     }
