@@ -1,7 +1,10 @@
 //! Events: each is written as a Kubernetes Event and POSTed to notification-controller
 //! (`--events-addr`) with Flux's event payload.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::ObjectReference;
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
@@ -43,7 +46,9 @@ pub struct FluxEvent {
 /// Publishes events for one controller; cheap to clone.
 #[derive(Clone)]
 pub struct EventPublisher {
-    recorder: Recorder,
+    client: kube::Client,
+    reporter: Reporter,
+    recorders: Arc<Mutex<HashMap<u64, (Recorder, Instant)>>>,
     http: reqwest::Client,
     events_addr: Option<String>,
     controller: String,
@@ -65,7 +70,9 @@ impl EventPublisher {
             .build()
             .unwrap_or_default();
         Self {
-            recorder: Recorder::new(client, reporter),
+            client,
+            reporter,
+            recorders: Arc::default(),
             http,
             events_addr: (!events_addr.is_empty()).then(|| events_addr.to_string()),
             controller: controller.to_string(),
@@ -94,7 +101,7 @@ impl EventPublisher {
             action: reason.to_string(),
             secondary: None,
         };
-        if let Err(err) = self.recorder.publish(&event, object).await {
+        if let Err(err) = self.recorder_for(message).publish(&event, object).await {
             tracing::warn!(%err, "failed to record Kubernetes event");
         }
         if let Some(addr) = &self.events_addr {
@@ -105,6 +112,30 @@ impl EventPublisher {
                 Err(err) => tracing::warn!(err = %err.without_url(), "failed to forward event"),
             }
         }
+    }
+
+    /// The recorder for events with `message`. kube's `Recorder` folds every event with the same
+    /// object, type, reason and action into one Kubernetes Event (counting repeats) and keeps
+    /// the first message, so a new change set or a new error would never be seen. One recorder
+    /// per message keeps distinct messages distinct and still counts exact repeats, as
+    /// client-go's event correlator does. Recorders unused for longer than kube's own cache
+    /// (6 minutes) are dropped.
+    fn recorder_for(&self, message: &str) -> Recorder {
+        const UNUSED: Duration = Duration::from_secs(6 * 60);
+        let mut hasher = DefaultHasher::new();
+        message.hash(&mut hasher);
+        let key = hasher.finish();
+        let now = Instant::now();
+        let mut recorders = self.recorders.lock().unwrap_or_else(|e| e.into_inner());
+        recorders.retain(|_, (_, used)| now.duration_since(*used) < UNUSED);
+        let (recorder, used) = recorders.entry(key).or_insert_with(|| {
+            (
+                Recorder::new(self.client.clone(), self.reporter.clone()),
+                now,
+            )
+        });
+        *used = now;
+        recorder.clone()
     }
 
     /// Builds the payload notification-controller expects.
