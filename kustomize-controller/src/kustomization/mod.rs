@@ -12,6 +12,7 @@ mod errors;
 mod finalize;
 mod health;
 mod notify;
+mod progress;
 mod prune;
 mod schedule;
 mod source;
@@ -100,7 +101,7 @@ pub async fn reconcile(
     }
     let intervals = Intervals::of(&ks.spec);
     let result = match &intervals {
-        Ok(intervals) => run_steps(&ks, &ctx, &mut status, intervals).await,
+        Ok(intervals) => run_steps(&ks, &ctx, &api, &mut status, intervals).await,
         Err(e) => Err(Failure::Spec(e.clone())),
     };
     let outcome = match &result {
@@ -131,14 +132,19 @@ pub async fn reconcile(
 async fn run_steps(
     ks: &Kustomization,
     ctx: &Context,
+    api: &Api<Kustomization>,
     status: &mut KustomizationStatus,
     intervals: &Intervals,
 ) -> Result<String, Failure> {
     reject_unsupported_fields(ks)?;
     dependencies::check_dependencies(ks, ctx).await?;
-    let artifact = source::fetch_source(ks, ctx).await?;
+    let artifact = source::find_artifact(ks, ctx).await?;
     let revision = artifact.revision.clone();
+    if progress::is_new_work(ks, &revision) {
+        progress::mark_progressing(ks, ctx, api, status, &revision, intervals.timeout).await;
+    }
     status.last_attempted_revision = Some(revision.clone());
+    let artifact = source::fetch_artifact(ctx, artifact).await?;
     let objects = build::build_manifests(ks, ctx, artifact.dir.path()).await?;
     drop(artifact);
 

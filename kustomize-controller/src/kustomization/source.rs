@@ -58,19 +58,27 @@ impl StepError for SourceError {
     }
 }
 
-/// A downloaded and unpacked artifact.
-pub struct FetchedArtifact {
+/// The artifact a source advertises in its status.
+pub struct SourceArtifact {
+    /// Where source-controller serves it.
+    pub url: String,
+    /// `sha256:<hex>` of the tarball.
+    pub digest: String,
     /// The source revision, e.g. `main@sha1:<hex>`.
     pub revision: String,
+}
+
+/// A downloaded and unpacked artifact.
+pub struct FetchedArtifact {
     /// The unpacked tree; removed when dropped.
     pub dir: TempDir,
 }
 
-/// Reads `spec.sourceRef`'s `status.artifact`, downloads it, verifies its digest and unpacks it.
-pub async fn fetch_source(
+/// Reads `spec.sourceRef`'s `status.artifact` (without downloading it).
+pub async fn find_artifact(
     ks: &Kustomization,
     ctx: &Context,
-) -> Result<FetchedArtifact, SourceError> {
+) -> Result<SourceArtifact, SourceError> {
     let (_, artifact) = read_artifact(ks, ctx).await?;
     let field = |k: &str| {
         artifact
@@ -83,9 +91,23 @@ pub async fn fetch_source(
     if url.is_empty() {
         return Err(SourceError::ArtifactNotReady);
     }
+    Ok(SourceArtifact {
+        url,
+        digest,
+        revision,
+    })
+}
+
+/// Downloads `artifact`, verifies its digest and unpacks it into a temporary directory.
+pub async fn fetch_artifact(
+    ctx: &Context,
+    artifact: SourceArtifact,
+) -> Result<FetchedArtifact, SourceError> {
     let dir = TempDir::new().map_err(SourceError::TempDir)?;
-    ctx.fetcher.fetch_into(&url, &digest, dir.path()).await?;
-    Ok(FetchedArtifact { revision, dir })
+    ctx.fetcher
+        .fetch_into(&artifact.url, &artifact.digest, dir.path())
+        .await?;
+    Ok(FetchedArtifact { dir })
 }
 
 async fn read_artifact(ks: &Kustomization, ctx: &Context) -> Result<(String, Value), SourceError> {
