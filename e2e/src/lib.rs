@@ -18,12 +18,14 @@
 //! ```
 
 mod cluster;
+mod controllers;
 mod git;
 mod namespace;
 mod services;
 mod wait;
 
 pub use cluster::{TestEnv, cluster_dir, ensure_cluster, workspace_root};
+pub use controllers::{LocalControllers, install_crds};
 pub use git::{GitServerRepo, WorkTree};
 pub use namespace::{TEMP_NAMESPACE_LABEL, unique_name, with_temp_namespace};
 pub use services::Services;

@@ -1,0 +1,280 @@
+//! Ferroflux's source-controller and kustomize-controller run as local processes for one test.
+//!
+//! kwok nodes run no containers, so the controllers run on the test machine, scoped to the test's
+//! namespace (`--watch-all-namespaces=false`, `RUNTIME_NAMESPACE`): they never see other tests'
+//! objects. source-controller serves its artifacts on a free 127.0.0.1 port and advertises that
+//! URL. The binaries are the ones cargo built next to the test binary (`target/<profile>/`):
+//! `cargo test --workspace` builds them; a test of this crate alone needs
+//! `cargo build -p source-controller -p kustomize-controller` first, and says so when they are
+//! missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::SystemTime;
+
+use tempfile::TempDir;
+
+use crate::{cluster_dir, ensure_cluster, workspace_root};
+
+/// The Flux CRDs the two controllers serve, from `config/crd/bases`.
+const CRD_FILES: &[&str] = &[
+    "source.toolkit.fluxcd.io_gitrepositories.yaml",
+    "source.toolkit.fluxcd.io_ocirepositories.yaml",
+    "source.toolkit.fluxcd.io_helmrepositories.yaml",
+    "source.toolkit.fluxcd.io_helmcharts.yaml",
+    "kustomize.toolkit.fluxcd.io_kustomizations.yaml",
+    "helm.toolkit.fluxcd.io_helmreleases.yaml",
+];
+
+/// source-controller and kustomize-controller reconciling one namespace. Dropping it stops both
+/// and removes the Flux finalizers left in the namespace, so the namespace can be deleted.
+#[derive(Debug)]
+pub struct LocalControllers {
+    namespace: String,
+    source: Option<Child>,
+    kustomize: Option<Child>,
+    storage: TempDir,
+    storage_port: u16,
+    logs: PathBuf,
+}
+
+impl LocalControllers {
+    /// Installs the Flux CRDs (once per process) and starts both controllers for `namespace`.
+    pub fn start(namespace: &str) -> Self {
+        install_crds();
+        let logs = cluster_dir().join("logs/controllers");
+        std::fs::create_dir_all(&logs)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", logs.display()));
+        let mut controllers = LocalControllers {
+            namespace: namespace.to_string(),
+            source: None,
+            kustomize: None,
+            storage: tempfile::tempdir().expect("cannot create the artifact storage directory"),
+            storage_port: free_port(),
+            logs,
+        };
+        controllers.start_source_controller();
+        controllers.kustomize = Some(controllers.spawn("kustomize-controller", |_| {}));
+        controllers
+    }
+
+    /// Starts source-controller (again), on the same storage and port as before.
+    pub fn start_source_controller(&mut self) {
+        assert!(self.source.is_none(), "source-controller already runs");
+        let addr = format!("127.0.0.1:{}", self.storage_port);
+        let storage = self.storage.path().to_path_buf();
+        self.source = Some(self.spawn("source-controller", |cmd| {
+            cmd.arg("--storage-path").arg(&storage).args([
+                "--storage-addr",
+                &addr,
+                "--storage-adv-addr",
+                &addr,
+            ]);
+        }));
+    }
+
+    /// Stops source-controller: its artifact URLs stop answering.
+    pub fn stop_source_controller(&mut self) {
+        if let Some(child) = self.source.take() {
+            stop(child);
+        }
+    }
+
+    /// Where a controller's log is written (kept after the test for debugging).
+    pub fn log_path(&self, controller: &str) -> PathBuf {
+        self.logs
+            .join(format!("{}-{controller}.log", self.namespace))
+    }
+
+    fn spawn(&self, controller: &str, extra: impl FnOnce(&mut Command)) -> Child {
+        let log_path = self.log_path(controller);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)
+            .unwrap_or_else(|e| panic!("cannot open {}: {e}", log_path.display()));
+        let mut cmd = Command::new(controller_binary(controller));
+        cmd.arg("--kubeconfig")
+            .arg(ensure_cluster().kubeconfig())
+            .args([
+                "--metrics-addr",
+                "127.0.0.1:0",
+                "--health-addr",
+                "127.0.0.1:0",
+            ])
+            .args(["--watch-all-namespaces=false", "--log-encoding", "console"])
+            .env("RUNTIME_NAMESPACE", &self.namespace)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file handle"))
+            .stderr(log);
+        extra(&mut cmd);
+        cmd.spawn()
+            .unwrap_or_else(|e| panic!("cannot start {controller}: {e}"))
+    }
+}
+
+impl Drop for LocalControllers {
+    fn drop(&mut self) {
+        for child in [self.source.take(), self.kustomize.take()]
+            .into_iter()
+            .flatten()
+        {
+            stop(child);
+        }
+        if std::thread::panicking() {
+            for controller in ["source-controller", "kustomize-controller"] {
+                let path = self.log_path(controller);
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(30).collect();
+                eprintln!("--- last lines of {} ---", path.display());
+                for line in tail.iter().rev() {
+                    eprintln!("{line}");
+                }
+            }
+        }
+        // No controller is left to remove the finalizers: drop them so the namespace can go.
+        for kind in [
+            "kustomizations.kustomize.toolkit.fluxcd.io",
+            "gitrepositories.source.toolkit.fluxcd.io",
+        ] {
+            let names = kubectl(&["-n", &self.namespace, "get", kind, "-o", "name"]);
+            for name in names.lines().filter(|l| !l.is_empty()) {
+                kubectl(&[
+                    "-n",
+                    &self.namespace,
+                    "patch",
+                    name,
+                    "--type=merge",
+                    "-p",
+                    r#"{"metadata":{"finalizers":null}}"#,
+                ]);
+            }
+        }
+    }
+}
+
+fn stop(mut child: Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Runs kubectl against the test cluster; returns stdout, or nothing when it fails (cleanup only).
+fn kubectl(args: &[&str]) -> String {
+    Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(ensure_cluster().kubeconfig())
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
+
+/// Applies the Flux CRDs the controllers need and waits until they are served (once per process;
+/// the same files as every other test, so parallel applies agree).
+pub fn install_crds() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let bases = workspace_root().join("config/crd/bases");
+        let mut args = vec![
+            "apply".to_string(),
+            "--server-side".into(),
+            "--force-conflicts".into(),
+            "--field-manager=ferroflux-e2e".into(),
+        ];
+        for file in CRD_FILES {
+            args.push("-f".into());
+            args.push(bases.join(file).to_string_lossy().into_owned());
+        }
+        run_kubectl_checked(&args);
+        let mut wait = vec![
+            "wait".to_string(),
+            "--for=condition=Established".into(),
+            "--timeout=120s".into(),
+        ];
+        for file in CRD_FILES {
+            let (group, plural) = file
+                .trim_end_matches(".yaml")
+                .split_once('_')
+                .expect("CRD files are named <group>_<plural>.yaml");
+            wait.push(format!("crd/{plural}.{group}"));
+        }
+        run_kubectl_checked(&wait);
+    });
+}
+
+fn run_kubectl_checked(args: &[String]) {
+    let output = Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(ensure_cluster().kubeconfig())
+        .args(args)
+        .output()
+        .expect("cannot run kubectl");
+    assert!(
+        output.status.success(),
+        "kubectl {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The controller binary cargo built next to this test binary. Panics with the command to run
+/// when it is missing; warns when it is older than the sources (a stale build would test old code).
+fn controller_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    // target/<profile>/deps/<test binary>: the binaries are in target/<profile>.
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in target/<profile>/deps");
+    let path = dir.join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo build -p source-controller -p kustomize-controller` before \
+         these tests (`cargo test --workspace` builds it)",
+        path.display()
+    );
+    warn_if_stale(&path, name);
+    path
+}
+
+fn warn_if_stale(binary: &Path, name: &str) {
+    let built = std::fs::metadata(binary).and_then(|m| m.modified()).ok();
+    let root = workspace_root();
+    let sources = [name, "shared/runtime", "shared/kustomize", "shared/api"];
+    let newest = sources
+        .iter()
+        .filter_map(|dir| newest_mtime(&root.join(dir).join("src")))
+        .max();
+    if let (Some(built), Some(newest)) = (built, newest)
+        && newest > built
+    {
+        eprintln!(
+            "warning: {} is older than its sources; run `cargo build -p {name}` to test the \
+             current code",
+            binary.display()
+        );
+    }
+}
+
+fn newest_mtime(dir: &Path) -> Option<SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        let time = if path.is_dir() {
+            newest_mtime(&path)
+        } else {
+            entry.metadata().and_then(|m| m.modified()).ok()
+        };
+        newest = newest.max(time);
+    }
+    newest
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port on 127.0.0.1")
+}
