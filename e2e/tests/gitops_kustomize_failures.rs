@@ -5,10 +5,10 @@
 
 mod common;
 
-use common::{Gitops, config_map, deployment};
+use common::{ClusterCleanup, Gitops, WAIT, config_map, deployment, inventory_ids};
 use ferroflux_api::meta::get_condition;
-use ferroflux_e2e::{ensure_cluster, with_temp_namespace};
-use k8s_openapi::api::core::v1::ConfigMap;
+use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace};
+use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::Api;
 use serde_json::json;
@@ -241,6 +241,42 @@ async fn health_check_fails_after_timeout_naming_the_deployment() {
         assert_eq!(value_of(&config_maps, "ok").await.as_deref(), Some("1"));
         assert_eq!(status.last_applied_revision, None);
         gitops.wait_event("app", "HealthCheckFailed", &needle).await;
+    })
+    .await;
+}
+
+/// A commit whose Namespace is applied (first stage) before the rest is refused: the Namespace is
+/// recorded in the inventory although the apply failed, so when the commit is reverted it is
+/// pruned instead of being left behind.
+#[tokio::test]
+async fn objects_applied_before_a_failure_are_tracked_and_pruned_later() {
+    ensure_cluster();
+    with_temp_namespace(|client, ns| async move {
+        let a = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: {ns}\ndata:\n  key: \"1\"\n");
+        let (gitops, good) = Gitops::start(client.clone(), &ns, &[("a.yaml", &a)]).await;
+        gitops.apply_kustomization("app", json!({})).await;
+        gitops.wait_applied("app", &good).await;
+
+        let extra = format!("{ns}-extra");
+        let _cleanup = ClusterCleanup(vec![format!("namespace/{extra}")]);
+        let namespace = format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {extra}\n");
+        let invalid = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n  namespace: {extra}\n");
+        let bad = gitops.push(&[("extra/ns.yaml", &namespace), ("extra/cm.yaml", &invalid)], &[], "partial").await;
+        let ks = gitops.wait_failed("app", &bad, "ReconciliationFailed", "Not_Valid").await;
+        let ids = inventory_ids(&ks);
+        assert!(ids.contains(&format!("_{extra}__Namespace")), "{ids:?}");
+        assert!(ids.contains(&format!("{ns}_a__ConfigMap")), "{ids:?}");
+        let namespaces: Api<Namespace> = Api::all(client.clone());
+        assert!(namespaces.get_opt(&extra).await.unwrap().is_some());
+
+        let reverted = gitops.push(&[], &["extra"], "revert").await;
+        let ks = gitops.wait_applied("app", &reverted).await;
+        assert_eq!(inventory_ids(&ks), [format!("{ns}_a__ConfigMap")]);
+        eventually("the namespace pruned", WAIT, || async {
+            let live = namespaces.get_opt(&extra).await.ok()?;
+            live.is_none_or(|n| n.metadata.deletion_timestamp.is_some()).then_some(())
+        })
+        .await;
     })
     .await;
 }

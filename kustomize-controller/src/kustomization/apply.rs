@@ -35,9 +35,43 @@ pub enum ApplyError {
         /// Why.
         reason: String,
     },
-    /// The server refused the set (dry-run) or an object (apply).
-    #[error("{0}")]
+    /// The server refused the set (dry-run) or an object (apply). After a partial apply the
+    /// message lists what had changed, as Flux's does.
+    #[error("{}", describe_apply_error(.0))]
     ApplyObjects(#[from] ssa::Error),
+}
+
+impl ApplyError {
+    /// The objects handled before the failure of a partial apply (none otherwise): they are
+    /// on the cluster with this Kustomization's labels, so they belong in its inventory.
+    pub fn applied_objects(&self) -> Vec<ObjectRef> {
+        match self {
+            ApplyError::ApplyObjects(ssa::Error::PartialApply { applied, .. }) => applied
+                .entries
+                .iter()
+                .filter(|e| e.action != Action::Skipped)
+                .map(|e| e.object.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn describe_apply_error(err: &ssa::Error) -> String {
+    match err {
+        ssa::Error::PartialApply { applied, source } => {
+            let changed: Vec<String> = applied
+                .changes()
+                .map(|e| format!("{} {}", e.object, e.action))
+                .collect();
+            if changed.is_empty() {
+                source.to_string()
+            } else {
+                format!("{source}\n{}", changed.join("\n"))
+            }
+        }
+        other => other.to_string(),
+    }
 }
 
 impl StepError for ApplyError {
@@ -125,8 +159,9 @@ pub fn inventory_of(objects: &[ObjectRef]) -> ResourceInventory {
             v: o.version.clone(),
         })
         .collect();
+    // Stable sort: of two entries for one object, the first given is kept.
     entries.sort_by(|a, b| a.id.cmp(&b.id));
-    entries.dedup();
+    entries.dedup_by(|later, first| later.id == first.id);
     ResourceInventory { entries }
 }
 

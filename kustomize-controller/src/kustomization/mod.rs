@@ -149,11 +149,23 @@ async fn run_steps(
     drop(artifact);
 
     let rm = apply::resource_manager(ks, ctx)?;
-    let applied = apply::apply_objects(ks, &rm, objects, intervals.timeout).await?;
+    let previous = apply::objects_of(status.inventory.as_ref());
+    let applied = match apply::apply_objects(ks, &rm, objects, intervals.timeout).await {
+        Ok(applied) => applied,
+        Err(e) => {
+            // Objects applied before the failure stay tracked, so a later successful
+            // reconciliation (or deletion) prunes them if they leave Git. Nothing is pruned now.
+            let partial = e.applied_objects();
+            if !partial.is_empty() {
+                let all: Vec<_> = partial.iter().chain(&previous).cloned().collect();
+                status.inventory = Some(apply::inventory_of(&all));
+            }
+            return Err(e.into());
+        }
+    };
     if applied.changes.changes().next().is_some() {
         notify::publish_changes(ks, ctx, &revision, &applied.changes).await;
     }
-    let previous = apply::objects_of(status.inventory.as_ref());
     status.inventory = Some(apply::inventory_of(&applied.objects));
     if ks.spec.prune {
         let stale = prune::stale_objects(&previous, &applied.objects);

@@ -402,3 +402,38 @@ async fn fields_left_by_kubectl_are_taken_over_unless_merge() {
     })
     .await;
 }
+
+/// When the first stage was applied and the rest is then refused, the error lists what was
+/// applied: the caller must keep tracking it (Flux's inventory), or it would never be pruned.
+#[tokio::test]
+async fn a_failure_after_the_first_stage_reports_what_was_applied() {
+    ensure_cluster();
+    with_temp_namespace(|client, _ns| async move {
+        let rm = manager(client);
+        let other_ns = unique_name("ssa-partial");
+        let namespace =
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": other_ns}});
+        // Its Namespace does not exist at the first dry-run, so it is only refused (invalid
+        // name) after stage one created the Namespace.
+        let invalid = config_map(&other_ns, "Not_Valid", json!({}));
+        let err = rm
+            .apply_all_staged(&[namespace.clone(), invalid], &ApplyOptions::default())
+            .await
+            .expect_err("the ConfigMap is refused");
+        let Error::PartialApply { applied, source } = &err else {
+            panic!("expected a partial apply, got {err:?}");
+        };
+        assert_eq!(
+            applied.action_of(&id(&namespace)),
+            Some(Action::Created),
+            "{applied}"
+        );
+        assert_eq!(applied.entries.len(), 1, "{applied}");
+        assert!(matches!(**source, Error::DryRun { .. }), "{source:?}");
+        assert!(err.to_string().contains("Not_Valid"), "{err}");
+        rm.delete_all(&[id(&namespace)], &DeleteOptions::default())
+            .await
+            .unwrap();
+    })
+    .await;
+}

@@ -96,11 +96,32 @@ impl ResourceManager {
     /// whole set before anything changes (objects whose CRD or Namespace the set itself creates
     /// are dry-run after the first stage). Stage one (CRDs, Namespaces, cluster RBAC) is applied
     /// and waited for, discovery is refreshed, then the rest is applied.
+    ///
+    /// A failure after something was applied is [`Error::PartialApply`], listing what was.
     pub async fn apply_all_staged(
         &self,
         objects: &[Value],
         opts: &ApplyOptions,
     ) -> Result<ChangeSet, Error> {
+        let mut changes = ChangeSet::default();
+        match self.apply_staged_into(objects, opts, &mut changes).await {
+            Ok(()) => Ok(changes),
+            Err(e) if changes.entries.is_empty() => Err(e),
+            Err(e) => Err(Error::PartialApply {
+                applied: changes,
+                source: Box::new(e),
+            }),
+        }
+    }
+
+    /// [`ResourceManager::apply_all_staged`], recording each handled object in `changes` as it
+    /// goes.
+    async fn apply_staged_into(
+        &self,
+        objects: &[Value],
+        opts: &ApplyOptions,
+        changes: &mut ChangeSet,
+    ) -> Result<(), Error> {
         let (mut stage_one, mut stage_two) = (Vec::new(), Vec::new());
         for obj in objects {
             if is_cluster_definition(&super::object_ref(obj)?) {
@@ -123,7 +144,7 @@ impl ResourceManager {
         }
 
         let deferred = plan_two.len() < stage_two.len();
-        let mut changes = self.execute(plan_one).await?;
+        self.execute(plan_one, changes).await?;
         let plan_two = if changes.changes().next().is_some() || deferred {
             let refs: Vec<ObjectRef> = changes.entries.iter().map(|e| e.object.clone()).collect();
             let wait = WaitOptions {
@@ -140,8 +161,7 @@ impl ResourceManager {
         } else {
             plan_two
         };
-        changes.extend(self.execute(plan_two).await?);
-        Ok(changes)
+        self.execute(plan_two, changes).await
     }
 
     /// Applies a set in one stage: dry-runs every object, and only when all pass, applies the
@@ -155,7 +175,15 @@ impl ResourceManager {
         if !failures.is_empty() {
             return Err(Error::DryRun { failures });
         }
-        self.execute(plan).await
+        let mut changes = ChangeSet::default();
+        match self.execute(plan, &mut changes).await {
+            Ok(()) => Ok(changes),
+            Err(e) if changes.entries.is_empty() => Err(e),
+            Err(e) => Err(Error::PartialApply {
+                applied: changes,
+                source: Box::new(e),
+            }),
+        }
     }
 
     /// Dry-runs each object and decides its step. Refusals are collected as messages; objects
@@ -252,9 +280,9 @@ impl ResourceManager {
         }
     }
 
-    /// Carries out a plan, in order, stopping at the first failure.
-    async fn execute(&self, plan: Vec<Planned>) -> Result<ChangeSet, Error> {
-        let mut changes = ChangeSet::default();
+    /// Carries out a plan, in order, recording each object in `changes`; stops at the first
+    /// failure.
+    async fn execute(&self, plan: Vec<Planned>, changes: &mut ChangeSet) -> Result<(), Error> {
         for Planned { object, id, step } in plan {
             let action = match step {
                 Step::Skip => Action::Skipped,
@@ -278,7 +306,7 @@ impl ResourceManager {
             };
             changes.entries.push(ChangeSetEntry { object: id, action });
         }
-        Ok(changes)
+        Ok(())
     }
 
     async fn apply_one(&self, object: &Value, id: &ObjectRef) -> Result<(), Error> {

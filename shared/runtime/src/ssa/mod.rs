@@ -104,6 +104,16 @@ pub enum Error {
         /// The API error.
         source: kube::Error,
     },
+    /// Applying stopped at `source` after other objects of the set had been applied (a later
+    /// object failed, or the first stage was applied and then the rest refused). `applied` lists
+    /// what was handled before the failure, so callers can still track (and later prune) it.
+    #[error("{source}")]
+    PartialApply {
+        /// The objects handled before the failure, with what was done to each.
+        applied: ChangeSet,
+        /// The failure.
+        source: Box<Error>,
+    },
     /// Objects did not become healthy in time; each entry names the object and its status.
     #[error("timeout waiting for: [{}]", pending.join(", "))]
     WaitTimeout {
