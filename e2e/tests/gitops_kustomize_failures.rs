@@ -132,9 +132,12 @@ async fn broken_commits_and_an_unreachable_source_keep_the_previous_objects() {
             "b not pruned after recovery"
         );
 
-        // The source's artifact server is down: the artifact cannot be fetched.
+        // The source's artifact server is down and the spec changes, so the artifact must be
+        // fetched again (a build of the same artifact and settings is reused without fetching).
         gitops.controllers.stop_source_controller();
-        gitops.reconcile_now("app").await;
+        gitops
+            .apply_kustomization("app", json!({"targetNamespace": ns, "path": "./"}))
+            .await;
         gitops
             .wait_failed("app", "", "ArtifactFailed", "failed to fetch artifact")
             .await;

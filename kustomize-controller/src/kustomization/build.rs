@@ -42,17 +42,25 @@ impl StepError for BuildError {
     }
 }
 
-/// Builds the objects of `spec.path` inside the unpacked artifact `root` (which it writes into).
-pub async fn build_manifests(
-    ks: &Kustomization,
-    ctx: &Context,
-    root: &Path,
-) -> Result<Vec<Value>, BuildError> {
+/// Builds the objects of `spec.path` inside the unpacked artifact `root` (which it writes into),
+/// before postBuild.
+pub async fn kustomize(ks: &Kustomization, root: &Path) -> Result<Vec<Value>, BuildError> {
     let spec = ks.spec.clone();
     let root = root.to_path_buf();
-    let objects = tokio::task::spawn_blocking(move || flux::build_path(&root, &spec))
-        .await
-        .map_err(|e| BuildError::Task(e.to_string()))??;
+    Ok(
+        tokio::task::spawn_blocking(move || flux::build_path(&root, &spec))
+            .await
+            .map_err(|e| BuildError::Task(e.to_string()))??,
+    )
+}
+
+/// postBuild: loads the variables (`substitute`, `substituteFrom`), substitutes them and applies
+/// `commonMetadata`.
+pub async fn post_build(
+    ks: &Kustomization,
+    ctx: &Context,
+    objects: Vec<Value>,
+) -> Result<Vec<Value>, BuildError> {
     let namespace = ks.namespace().unwrap_or_default();
     let vars = load_variables(&ctx.client, &namespace, ks.spec.post_build.as_ref()).await?;
     Ok(flux::post_build(objects, &vars, &ks.spec)?)

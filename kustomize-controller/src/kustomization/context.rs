@@ -7,6 +7,9 @@ use ferroflux_runtime::metrics::Metrics;
 use ferroflux_runtime::ssa::{Owner, ResourceManager};
 use std::sync::Arc;
 
+use super::build_cache::BuildCache;
+use super::runs::RecentRuns;
+
 /// Shared state of the Kustomization reconciler.
 pub struct Context {
     /// Client with the controller's own rights.
@@ -24,6 +27,10 @@ pub struct Context {
     /// Server-side apply as the controller; impersonating managers are made from it so all
     /// reconciliations share one discovery cache.
     pub resources: ResourceManager,
+    /// What each Kustomization's last run saw, to skip wake-ups that bring nothing new.
+    pub runs: Arc<RecentRuns>,
+    /// Objects built per artifact and build settings, shared by Kustomizations.
+    pub builds: BuildCache,
 }
 
 impl Context {
@@ -41,6 +48,8 @@ impl Context {
             metrics: None,
             fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
             field_manager: crate::CONTROLLER_NAME.to_string(),
+            runs: Arc::default(),
+            builds: BuildCache::default(),
         }
     }
 

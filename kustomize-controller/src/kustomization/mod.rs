@@ -6,6 +6,7 @@
 
 mod apply;
 mod build;
+mod build_cache;
 mod context;
 mod dependencies;
 mod errors;
@@ -14,6 +15,7 @@ mod health;
 mod notify;
 mod progress;
 mod prune;
+mod runs;
 mod schedule;
 mod source;
 
@@ -68,7 +70,8 @@ pub async fn run(
     }
     let controller = Controller::new(api, watch_config)
         .with_config(ControllerConfig::default().concurrency(concurrency));
-    let controller = notify::watch_sources(controller, &ctx.client, namespace.as_deref()).await;
+    let controller =
+        notify::watch_sources(controller, &ctx.client, namespace.as_deref(), &ctx.runs).await;
     controller
         .run(reconcile, error_policy, ctx)
         .for_each(|result| async move {
@@ -87,7 +90,12 @@ pub async fn reconcile(
     let api: Api<Kustomization> =
         Api::namespaced(ctx.client.clone(), &ks.namespace().unwrap_or_default());
     if ks.metadata.deletion_timestamp.is_some() {
+        ctx.runs
+            .forget(&ks.namespace().unwrap_or_default(), &ks.name_any());
         return finalize::finalize(&ks, &ctx, &api).await;
+    }
+    if let Some(action) = ctx.runs.skip(&ks) {
+        return Ok(action);
     }
     finalize::ensure_finalizer(&ks, &api).await?;
     if ks.spec.suspend.unwrap_or(false) {
@@ -122,10 +130,12 @@ pub async fn reconcile(
     }
     notify::record_metrics(&ks, &ctx, Some((&status, started.elapsed())), false);
     let failure_kind = result.as_ref().err().map(StepError::kind);
-    Ok(match intervals {
-        Ok(i) => i.requeue(failure_kind),
-        Err(_) => Action::await_change(),
-    })
+    let requeue = match intervals {
+        Ok(i) => i.requeue_after(failure_kind),
+        Err(_) => None,
+    };
+    ctx.runs.record(&ks, requeue);
+    Ok(requeue.map_or_else(Action::await_change, Action::requeue))
 }
 
 /// Runs the steps in order; the first failure ends the reconciliation.
@@ -144,9 +154,16 @@ async fn run_steps(
         progress::mark_progressing(ks, ctx, api, status, &revision, intervals.timeout).await;
     }
     status.last_attempted_revision = Some(revision.clone());
-    let artifact = source::fetch_artifact(ctx, artifact).await?;
-    let objects = build::build_manifests(ks, ctx, artifact.dir.path()).await?;
-    drop(artifact);
+    // Download, unpack and build once per artifact and build settings (see build_cache).
+    let key = build_cache::build_key(&artifact.digest, &ks.spec);
+    let built = ctx
+        .builds
+        .get_or_build(key, || async {
+            let fetched = source::fetch_artifact(ctx, artifact).await?;
+            Ok::<_, Failure>(build::kustomize(ks, fetched.dir.path()).await?)
+        })
+        .await?;
+    let objects = build::post_build(ks, ctx, built.as_ref().clone()).await?;
 
     let rm = apply::resource_manager(ks, ctx)?;
     let previous = apply::objects_of(status.inventory.as_ref());

@@ -11,10 +11,12 @@ use kube::runtime::controller::Controller;
 use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Resource, ResourceExt};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use super::Context;
+use super::runs::RecentRuns;
 use super::source::SOURCE_GROUP;
 
 /// How often to look again for the source CRDs while they are not installed yet.
@@ -40,14 +42,17 @@ async fn wait_for_git_repository_crd(client: &kube::Client) {
     }
 }
 
-/// Reconciles the Kustomizations referring to a GitRepository or OCIRepository when it changes.
-/// Waits for the GitRepository CRD first. OCIRepository comes from the same CRD set; if it is
-/// still missing then, it is not watched (a watch on it would fail in a tight loop) and
-/// Kustomizations using it reconcile on their interval.
+/// Reconciles the Kustomizations referring to a GitRepository or OCIRepository when its artifact
+/// revision changes (other status updates of the source are ignored, as Flux's source predicate
+/// does); their last runs are forgotten so the wake-up is not skipped. Waits for the
+/// GitRepository CRD first. OCIRepository comes from the same CRD set; if it is still missing
+/// then, it is not watched (a watch on it would fail in a tight loop) and Kustomizations using it
+/// reconcile on their interval.
 pub async fn watch_sources(
     controller: Controller<Kustomization>,
     client: &kube::Client,
     namespace: Option<&str>,
+    runs: &Arc<RecentRuns>,
 ) -> Controller<Kustomization> {
     let mut controller = controller;
     wait_for_git_repository_crd(client).await;
@@ -66,9 +71,25 @@ pub async fn watch_sources(
             None => Api::all_with(client.clone(), &resource),
         };
         let store = controller.store();
+        let runs = runs.clone();
+        // The last artifact revision seen per source (namespace, name).
+        let revisions: Mutex<HashMap<(String, String), String>> = Mutex::default();
         controller =
             controller.watches_with(api, resource, watcher::Config::default(), move |source| {
                 let (name, namespace) = (source.name_any(), source.namespace().unwrap_or_default());
+                let revision = source
+                    .data
+                    .pointer("/status/artifact/revision")
+                    .and_then(|r| r.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let previous = revisions
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert((namespace.clone(), name.clone()), revision.clone());
+                if revision.is_empty() || previous.as_ref() == Some(&revision) {
+                    return Vec::new();
+                }
                 store
                     .state()
                     .into_iter()
@@ -79,7 +100,10 @@ pub async fn watch_sources(
                             && r.name == name
                             && r.namespace.as_deref().unwrap_or(&ks_ns) == namespace
                     })
-                    .map(|ks| ObjectRef::from_obj(&*ks))
+                    .map(|ks| {
+                        runs.forget(&ks.namespace().unwrap_or_default(), &ks.name_any());
+                        ObjectRef::from_obj(&*ks)
+                    })
                     .collect::<Vec<_>>()
             });
     }

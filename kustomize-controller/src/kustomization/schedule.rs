@@ -3,7 +3,6 @@
 use ferroflux_api::duration::parse_duration;
 use ferroflux_api::kustomize::v1::KustomizationSpec;
 use ferroflux_runtime::conditions::ErrorKind;
-use kube::runtime::controller::Action;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::errors::SpecError;
@@ -49,12 +48,12 @@ impl Intervals {
     }
 
     /// When to reconcile again: after success the interval plus up to 5% jitter, after a
-    /// failure the retry interval, never for a stalled object (it waits for a change).
-    pub fn requeue(&self, failure: Option<ErrorKind>) -> Action {
+    /// failure the retry interval; `None` for a stalled object (it waits for a change).
+    pub fn requeue_after(&self, failure: Option<ErrorKind>) -> Option<Duration> {
         match failure {
-            None => Action::requeue(with_jitter(self.interval)),
-            Some(ErrorKind::Stalling) => Action::await_change(),
-            Some(ErrorKind::Waiting | ErrorKind::Generic) => Action::requeue(self.retry_interval),
+            None => Some(with_jitter(self.interval)),
+            Some(ErrorKind::Stalling) => None,
+            Some(ErrorKind::Waiting | ErrorKind::Generic) => Some(self.retry_interval),
         }
     }
 }
@@ -100,6 +99,6 @@ mod tests {
         );
         let d = with_jitter(Duration::from_secs(100));
         assert!(d >= Duration::from_secs(100) && d <= Duration::from_secs(105));
-        assert_eq!(i.requeue(Some(ErrorKind::Stalling)), Action::await_change());
+        assert_eq!(i.requeue_after(Some(ErrorKind::Stalling)), None);
     }
 }

@@ -3,10 +3,14 @@
 use super::cleanup::{CleanupOptions, cleanup_patch};
 use super::object::{annotation, apply_order, comparable, is_cluster_definition};
 use super::{Action, ChangeSet, ChangeSetEntry, Error, ObjectRef, ResourceManager, WaitOptions};
+use futures::StreamExt;
 use kube::api::{DeleteParams, Patch, PatchParams};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
+
+/// How many objects are dry-run at once.
+const CONCURRENT_DRY_RUNS: usize = 4;
 
 /// How a set of objects is applied.
 #[derive(Debug, Clone)]
@@ -186,7 +190,8 @@ impl ResourceManager {
         }
     }
 
-    /// Dry-runs each object and decides its step. Refusals are collected as messages; objects
+    /// Dry-runs each object and decides its step, a few objects at a time (as Flux's
+    /// `--concurrent-ssa`, 4). Refusals are collected as messages, in the set's order; objects
     /// that `deferrable` excuses are left out of the plan.
     async fn plan(
         &self,
@@ -194,10 +199,21 @@ impl ResourceManager {
         opts: &ApplyOptions,
         deferrable: &Deferrable,
     ) -> Result<(Vec<Planned>, Vec<String>), Error> {
+        let ids = objects
+            .iter()
+            .map(super::object_ref)
+            .collect::<Result<Vec<_>, _>>()?;
+        let steps: Vec<Result<Step, Error>> =
+            // Indices, not references, go through the closure: a closure taking references is
+            // not general enough over lifetimes for the controller's Send bounds.
+            futures::stream::iter(0..objects.len())
+                .map(|i| self.plan_one(&objects[i], &ids[i], opts))
+                .buffered(CONCURRENT_DRY_RUNS)
+                .collect()
+                .await;
         let (mut plan, mut failures) = (Vec::new(), Vec::new());
-        for object in objects {
-            let id = super::object_ref(object)?;
-            match self.plan_one(object, &id, opts).await {
+        for ((object, id), step) in objects.iter().zip(ids).zip(steps) {
+            match step {
                 Ok(step) => plan.push(Planned {
                     object: object.clone(),
                     id,
