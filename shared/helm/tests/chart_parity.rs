@@ -97,6 +97,19 @@ fn packaged_charts() {
     ]);
 }
 
+/// With several failures at once, the one Helm reports: values (schema) before template parsing,
+/// parsing before execution, execution before YAML errors in the output (the first file by path).
+#[test]
+fn error_precedence() {
+    run_cases(&[
+        Case::local("error-order"),
+        Case::local("error-order").set("broken.enabled=true,replicas=x,fail=true,badYaml=true"),
+        Case::local("error-order").set("broken.enabled=true,fail=true,badYaml=true"),
+        Case::local("error-order").set("fail=true,badYaml=true"),
+        Case::local("error-order").set("badYaml=true"),
+    ]);
+}
+
 /// Charts Helm refuses to load are refused with the same message.
 #[test]
 fn refused_charts() {

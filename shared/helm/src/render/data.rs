@@ -96,19 +96,52 @@ pub fn chart_value(chart: &Chart, is_root: bool) -> Value {
     ])
 }
 
-/// One template file to render, with the data of its chart.
-pub struct Renderable {
+/// A template file to parse: its path (its template name) and text.
+pub struct TemplateSource {
     /// `<chart path>/templates/x.yaml`.
     pub path: String,
     /// The template source.
-    pub source: String,
+    pub text: String,
+}
+
+/// One template file to execute, with the data of its chart.
+pub struct Renderable {
+    /// `<chart path>/templates/x.yaml`.
+    pub path: String,
     /// The chart's data map (without `.Template`).
     pub data: Arc<Map>,
     /// `<chart path>/templates`.
     pub base_path: String,
 }
 
-/// Walks the chart tree, building each chart's data and listing its template files.
+/// Whether a chart's template file is parsed: a library chart's only provide definitions.
+fn is_parsed(chart: &Chart, name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    !chart.metadata.is_library() || base.starts_with('_')
+}
+
+/// Whether a template file is executed (partials, `_*`, only hold definitions).
+pub fn is_executed(path: &str) -> bool {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    !base.starts_with('_')
+}
+
+/// Lists the template files of the chart tree, named by their path in it.
+pub fn template_sources(chart: &Chart, full_path: &str, out: &mut Vec<TemplateSource>) {
+    for sub in &chart.dependencies {
+        template_sources(sub, &format!("{full_path}/charts/{}", sub.name()), out);
+    }
+    for t in &chart.templates {
+        if is_parsed(chart, &t.name) {
+            out.push(TemplateSource {
+                path: format!("{full_path}/{}", t.name),
+                text: String::from_utf8_lossy(&t.data).into_owned(),
+            });
+        }
+    }
+}
+
+/// Walks the chart tree, building each chart's data and listing its files to execute.
 /// Returns the chart's data (what `.Subcharts.<name>` holds).
 pub fn collect_templates(
     chart: &Chart,
@@ -140,18 +173,14 @@ pub fn collect_templates(
     data.insert("Values".into(), values);
     data.insert("Subcharts".into(), Value::from(subcharts));
     let data = Arc::new(data);
-    let library = chart.metadata.is_library();
     for t in &chart.templates {
-        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
-        if library && !base.starts_with('_') {
-            continue;
+        if is_parsed(chart, &t.name) && is_executed(&t.name) {
+            out.push(Renderable {
+                path: format!("{full_path}/{}", t.name),
+                data: data.clone(),
+                base_path: format!("{full_path}/templates"),
+            });
         }
-        out.push(Renderable {
-            path: format!("{full_path}/{}", t.name),
-            source: String::from_utf8_lossy(&t.data).into_owned(),
-            data: data.clone(),
-            base_path: format!("{full_path}/templates"),
-        });
     }
     Value::from((*data).clone())
 }

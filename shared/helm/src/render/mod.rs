@@ -3,19 +3,16 @@
 mod data;
 pub mod objects;
 mod output;
+mod pipeline;
 pub mod sort;
-
-use std::sync::Arc;
 
 pub use output::{PrintOptions, print};
 pub use sort::{Hook, Manifest};
 
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::template::{Map, TemplateError, Templates, Value, with_exec_stack};
-use crate::values::{Table, coalesce, dependencies, schema};
-use ferroflux_semver::is_compatible_range;
-use objects::{ApiVersions, Capabilities, KubeVersion};
+use crate::template::TemplateError;
+use crate::values::{Table, dependencies};
 
 /// What to render a chart with (what `helm template`'s flags set).
 #[derive(Clone, Debug)]
@@ -88,37 +85,8 @@ pub fn render(chart: &Chart, options: &RenderOptions) -> Result<Rendered, Error>
     check_dependencies_present(chart)?;
     let mut chart = chart.clone();
     dependencies::process_dependencies(&mut chart, &options.values);
-    let values = coalesce::coalesce_values(&chart, &options.values);
-    if !options.skip_schema_validation {
-        schema::validate(&chart, &values).map_err(Error::Schema)?;
-    }
-    let kube = match &options.kube_version {
-        Some(v) => KubeVersion::parse(v).ok_or_else(|| Error::KubeVersionFlag(v.clone()))?,
-        None => KubeVersion::parse(objects::DEFAULT_KUBE_VERSION)
-            .ok_or_else(|| Error::KubeVersionFlag(String::new()))?,
-    };
-    if !chart.metadata.kube_version.is_empty()
-        && !is_compatible_range(&chart.metadata.kube_version, &kube.version)
-    {
-        return Err(Error::KubeVersion {
-            required: chart.metadata.kube_version.clone(),
-            actual: kube.version,
-        });
-    }
-    let files = render_templates(&chart, options, kube, &values)?;
-    let notes_path = format!("{}/templates/NOTES.txt", chart.name());
-    let mut notes = String::new();
-    let mut manifests_in = Vec::with_capacity(files.len());
-    for (path, content) in files {
-        if path.ends_with("NOTES.txt") {
-            if path == notes_path {
-                notes = content;
-            }
-            continue;
-        }
-        manifests_in.push((path, content));
-    }
-    let (hooks, manifests) = sort::sort_manifests(manifests_in)?;
+    let output = pipeline::render_files(&chart, options)?;
+    let (hooks, manifests) = sort::sort_files(output.files)?;
     let crds = if options.include_crds {
         collect_crds(&chart, chart.name())
     } else {
@@ -128,7 +96,7 @@ pub fn render(chart: &Chart, options: &RenderOptions) -> Result<Rendered, Error>
         manifests,
         hooks,
         crds,
-        notes,
+        notes: output.notes,
     })
 }
 
@@ -163,77 +131,6 @@ fn collect_crds(chart: &Chart, full_path: &str) -> Vec<Crd> {
         ));
     }
     crds
-}
-
-fn render_templates(
-    chart: &Chart,
-    options: &RenderOptions,
-    kube: KubeVersion,
-    values: &Table,
-) -> Result<Vec<(String, String)>, Error> {
-    let release = Value::map_from([
-        (
-            "Name".to_string(),
-            Value::from(options.release_name.as_str()),
-        ),
-        (
-            "Namespace".to_string(),
-            Value::from(if options.namespace.is_empty() {
-                "default"
-            } else {
-                options.namespace.as_str()
-            }),
-        ),
-        ("IsInstall".to_string(), Value::Bool(!options.is_upgrade)),
-        ("IsUpgrade".to_string(), Value::Bool(options.is_upgrade)),
-        ("Revision".to_string(), Value::Int(options.revision)),
-        ("Service".to_string(), Value::from("Helm")),
-    ]);
-    let capabilities = Capabilities::new(kube, ApiVersions::new(&options.api_versions));
-    let mut common = Map::new();
-    common.insert("Release".into(), release);
-    common.insert("Capabilities".into(), Value::Object(Arc::new(capabilities)));
-    let mut renderables = Vec::new();
-    let root_values = data::json_to_value(&serde_json::Value::Object(values.clone()));
-    data::collect_templates(chart, chart.name(), root_values, &common, &mut renderables);
-    renderables.sort_by(|a, b| data::parse_order(&a.path, &b.path));
-
-    let mut templates = Templates::new();
-    for r in &renderables {
-        templates
-            .parse(&r.path, &r.source)
-            .map_err(|e| exec_error(&r.path, e))?;
-    }
-    // One large-stack thread for all files (each `render` would otherwise start its own).
-    with_exec_stack(|| execute_files(&templates, &renderables))
-        .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))
-}
-
-/// Executes each non-partial file of `renderables` with its data (plus `.Template`), in order.
-fn execute_files(
-    templates: &Templates,
-    renderables: &[data::Renderable],
-) -> Result<Vec<(String, String)>, Error> {
-    let mut rendered = Vec::new();
-    for r in renderables {
-        let base = r.path.rsplit('/').next().unwrap_or(&r.path);
-        if base.starts_with('_') {
-            continue;
-        }
-        let mut data = (*r.data).clone();
-        data.insert(
-            "Template".into(),
-            Value::map_from([
-                ("Name".to_string(), Value::from(r.path.as_str())),
-                ("BasePath".to_string(), Value::from(r.base_path.as_str())),
-            ]),
-        );
-        let out = templates
-            .render(&r.path, &Value::from(data))
-            .map_err(|e| exec_error(&r.path, e))?;
-        rendered.push((r.path.clone(), out));
-    }
-    Ok(rendered)
 }
 
 /// Words a template error as Helm does.

@@ -1,9 +1,6 @@
 //! Splitting rendered files into documents and ordering them as Helm's `SortManifests`: hooks
 //! apart, manifests in kind install order, then by file path and position in the file.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde_json::Value as Json;
 
 /// Helm's `InstallOrder`: kinds in the order they are installed; unknown kinds come last.
@@ -97,91 +94,89 @@ pub struct SortError {
     pub message: String,
 }
 
-static SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?m)^---\s*").expect("valid regex"));
-
-/// Helm 4's `SplitManifests`: documents start at a line beginning with `---` (whitespace after it
-/// is dropped); each document loses its leading whitespace but keeps its trailing whitespace;
-/// empty documents are dropped.
+/// Helm 4's `SplitManifests`: documents start at a line beginning with `---` (whitespace after it,
+/// line breaks included, is dropped); each document loses its leading whitespace but keeps its
+/// trailing whitespace; empty documents are dropped. (The regular expression `(?m)^---\s*`, split
+/// by hand: compiling it cost more than splitting a small chart.)
 pub fn split_documents(file: &str) -> Vec<String> {
-    SEPARATOR
-        .split(file.trim_start())
+    let text = file.trim_start();
+    let mut pieces = Vec::new();
+    let mut piece_start = 0;
+    // `line` is always at the start of a line (or of the text).
+    let mut line = 0;
+    while line < text.len() {
+        if text[line..].starts_with("---") {
+            pieces.push(&text[piece_start..line]);
+            let rest = &text[line + 3..];
+            piece_start = text.len() - rest.trim_start().len();
+            line = piece_start;
+            // The separator's white space may end right after a line break: a new line starts there.
+            if text[..line].ends_with('\n') {
+                continue;
+            }
+        }
+        match text[line..].find('\n') {
+            Some(nl) => line += nl + 1,
+            None => break,
+        }
+    }
+    pieces.push(&text[piece_start..]);
+    pieces
+        .into_iter()
         .filter(|d| !d.is_empty())
         .map(|d| d.trim_start().to_string())
         .collect()
 }
 
+/// One document of a rendered file, classified by its head.
+enum Doc {
+    Manifest(Manifest),
+    Hook(Hook),
+}
+
+/// The documents of one rendered file, split and classified, or why its YAML was refused.
+pub struct FileDocs {
+    path: String,
+    docs: Result<Vec<Doc>, SortError>,
+}
+
+impl FileDocs {
+    /// Splits and classifies the rendered `content` of template file `path`.
+    pub fn parse(path: String, content: &str) -> FileDocs {
+        let base = path.rsplit('/').next().unwrap_or(&path);
+        let docs = if base.starts_with('_') || content.trim().is_empty() {
+            Ok(Vec::new())
+        } else {
+            classify_documents(&path, content)
+        };
+        FileDocs { path, docs }
+    }
+}
+
 /// Sorts rendered files (path, content) into hooks and manifests, each in install order.
 pub fn sort_manifests(
-    mut files: Vec<(String, String)>,
+    files: Vec<(String, String)>,
 ) -> Result<(Vec<Hook>, Vec<Manifest>), SortError> {
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    sort_files(
+        files
+            .into_iter()
+            .map(|(path, content)| FileDocs::parse(path, &content))
+            .collect(),
+    )
+}
+
+/// Orders classified files as Helm's `SortManifests`: by file path, then hooks and manifests each
+/// in kind install order. The first refused file in path order is the error.
+pub fn sort_files(mut files: Vec<FileDocs>) -> Result<(Vec<Hook>, Vec<Manifest>), SortError> {
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut hooks = Vec::new();
     let mut manifests = Vec::new();
-    for (path, content) in files {
-        let base = path.rsplit('/').next().unwrap_or(&path);
-        if base.starts_with('_') || content.trim().is_empty() {
-            continue;
-        }
-        for doc in split_documents(&content) {
-            let head = parse_head(&doc).map_err(|e| SortError {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
-            let head = match head {
-                Json::Object(m) => m,
-                Json::Null => Default::default(),
-                _ => {
-                    return Err(SortError {
-                        path: path.clone(),
-                        message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead".into(),
-                    });
-                }
-            };
-            let kind = head
-                .get("kind")
-                .and_then(Json::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let metadata = head.get("metadata").and_then(Json::as_object);
-            let annotations = metadata
-                .and_then(|m| m.get("annotations"))
-                .and_then(Json::as_object);
-            let manifest = Manifest {
-                source: path.clone(),
-                content: doc,
-                kind,
-            };
-            let Some(hook_value) = annotations
-                .and_then(|a| a.get("helm.sh/hook"))
-                .and_then(Json::as_str)
-            else {
-                manifests.push(manifest);
-                continue;
-            };
-            let events: Vec<String> = hook_value
-                .split(',')
-                .map(|e| e.trim().to_lowercase())
-                .collect();
-            if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
-                continue;
+    for file in files {
+        for doc in file.docs? {
+            match doc {
+                Doc::Manifest(m) => manifests.push(m),
+                Doc::Hook(h) => hooks.push(h),
             }
-            let weight = annotations
-                .and_then(|a| a.get("helm.sh/hook-weight"))
-                .and_then(Json::as_str)
-                .and_then(|w| w.trim().parse().ok())
-                .unwrap_or(0);
-            let name = metadata
-                .and_then(|m| m.get("name"))
-                .and_then(Json::as_str)
-                .unwrap_or_default()
-                .to_string();
-            hooks.push(Hook {
-                manifest,
-                name,
-                events,
-                weight,
-            });
         }
     }
     manifests.sort_by(|a, b| kind_order(&a.kind, &b.kind));
@@ -189,14 +184,87 @@ pub fn sort_manifests(
     Ok((hooks, manifests))
 }
 
-/// Decodes a document for its head (kind, metadata). go-yaml accepts some documents a strict
-/// YAML parser refuses (e.g. a multi-line quoted scalar at column 0 deep in a body); then only
-/// the `apiVersion`, `kind` and `metadata` blocks are decoded, as long as they exist.
+/// The documents of one file with their heads decoded; hooks of unknown events are dropped.
+fn classify_documents(path: &str, content: &str) -> Result<Vec<Doc>, SortError> {
+    let mut docs = Vec::new();
+    for doc in split_documents(content) {
+        let head = parse_head(&doc).map_err(|e| SortError {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        let head = match head {
+            Json::Object(m) => m,
+            Json::Null => Default::default(),
+            _ => {
+                return Err(SortError {
+                    path: path.to_string(),
+                    message: "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead".into(),
+                });
+            }
+        };
+        let kind = head
+            .get("kind")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let metadata = head.get("metadata").and_then(Json::as_object);
+        let annotations = metadata
+            .and_then(|m| m.get("annotations"))
+            .and_then(Json::as_object);
+        let manifest = Manifest {
+            source: path.to_string(),
+            content: doc,
+            kind,
+        };
+        let Some(hook_value) = annotations
+            .and_then(|a| a.get("helm.sh/hook"))
+            .and_then(Json::as_str)
+        else {
+            docs.push(Doc::Manifest(manifest));
+            continue;
+        };
+        let events: Vec<String> = hook_value
+            .split(',')
+            .map(|e| e.trim().to_lowercase())
+            .collect();
+        if events.iter().any(|e| !HOOK_EVENTS.contains(&e.as_str())) {
+            continue;
+        }
+        let weight = annotations
+            .and_then(|a| a.get("helm.sh/hook-weight"))
+            .and_then(Json::as_str)
+            .and_then(|w| w.trim().parse().ok())
+            .unwrap_or(0);
+        let name = metadata
+            .and_then(|m| m.get("name"))
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        docs.push(Doc::Hook(Hook {
+            manifest,
+            name,
+            events,
+            weight,
+        }));
+    }
+    Ok(docs)
+}
+
+/// Decodes a document for its head (kind, metadata). go-yaml accepts a multi-line quoted scalar
+/// at column 0 deep in a body, which a strict YAML parser refuses; then only the `apiVersion`,
+/// `kind` and `metadata` blocks are decoded, as long as they exist. Other errors stand, worded as
+/// go-yaml words the common ones.
 fn parse_head(doc: &str) -> Result<Json, crate::yaml::YamlError> {
     let error = match crate::yaml::from_str(doc) {
         Ok(v) => return Ok(v),
         Err(e) => e,
     };
+    if !error
+        .0
+        .contains("invalid indentation in multiline quoted scalar")
+    {
+        return Err(go_yaml_wording(error));
+    }
     let mut head = String::new();
     let mut keep = false;
     for line in doc.lines() {
@@ -215,6 +283,27 @@ fn parse_head(doc: &str) -> Result<Json, crate::yaml::YamlError> {
         Ok(v @ Json::Object(_)) if !head.is_empty() => Ok(v),
         _ => Err(error),
     }
+}
+
+/// sigs.k8s.io/yaml's message for an unclosed flow collection (`[a, b` or `{a: b`); other
+/// messages are kept.
+fn go_yaml_wording(error: crate::yaml::YamlError) -> crate::yaml::YamlError {
+    let message = &error.0;
+    let closing = if message.contains("unclosed bracket '['") {
+        ']'
+    } else if message.contains("unclosed bracket '{'") {
+        '}'
+    } else {
+        return error;
+    };
+    let line = message
+        .split(" line ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or("0");
+    crate::yaml::YamlError(format!(
+        "error converting YAML to JSON: yaml: line {line}: did not find expected ',' or '{closing}'"
+    ))
 }
 
 /// Helm's `lessByKind` as an ordering (the sort is stable, so equal kinds keep file order).
@@ -247,6 +336,31 @@ mod tests {
             split_documents("# only a comment\n"),
             vec!["# only a comment\n"]
         );
+    }
+
+    #[test]
+    fn splits_as_the_regular_expression_does() {
+        let separator = regex::Regex::new(r"(?m)^---\s*").unwrap();
+        let by_regex = |file: &str| -> Vec<String> {
+            separator
+                .split(file.trim_start())
+                .filter(|d| !d.is_empty())
+                .map(|d| d.trim_start().to_string())
+                .collect()
+        };
+        for file in [
+            "",
+            "---",
+            "---\n---\n",
+            "a: 1\n---\n---   \n  ---\nb: 2\n",
+            "---a\n--- b\n----\nc\n---\u{a0}\u{2003}d\n",
+            "x: 1\r\n---\r\ny: 2\r\n",
+            "  \n\n---\n# c\n--- \n\n\n--- x\n",
+            "a\n -- -\n---",
+            "a: |\n  ---\n---\n\u{85}---\n",
+        ] {
+            assert_eq!(split_documents(file), by_regex(file), "{file:?}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod printf;
 mod value;
 
 pub use error::TemplateError;
-pub use exec::with_exec_stack;
+pub use exec::{spawn_exec_thread, with_exec_stack};
 use std::collections::HashMap;
 use std::sync::Arc;
 pub use value::{Dict, Map, TemplateObject, Value};
@@ -58,6 +58,15 @@ pub const ROOT_NAME: &str = "gotpl";
 pub struct RenderOptions {
     /// `missingkey=error` (Helm's `--strict` lint): a missing map key is an error instead of nil.
     pub strict: bool,
+}
+
+/// A template file parsed on its own ([`parse_file`]), to be added to a set later with
+/// [`Templates::add_parsed`]: files can be parsed on several threads, then added in order.
+pub struct ParsedFile(parser::Parsed);
+
+/// Parses `source` as template `name` (and the templates it defines), outside any set.
+pub fn parse_file(name: &str, source: &str) -> Result<ParsedFile, TemplateError> {
+    parser::parse(name, source).map(ParsedFile)
 }
 
 /// A set of named templates that can call each other, like Go's `template.Template` with its
@@ -87,9 +96,13 @@ impl Templates {
     /// A later definition of a name replaces an earlier one (Helm parses files in a fixed order
     /// and relies on this). An empty body (only defines) does not replace an existing `name`.
     pub fn parse(&mut self, name: &str, source: &str) -> Result<(), TemplateError> {
-        let parsed = parser::parse(name, source)?;
-        self.add(parsed);
+        self.add(parser::parse(name, source)?);
         Ok(())
+    }
+
+    /// Adds a file parsed on its own, as [`Templates::parse`] would have.
+    pub fn add_parsed(&mut self, file: ParsedFile) {
+        self.add(file.0);
     }
 
     fn add(&mut self, parsed: parser::Parsed) {

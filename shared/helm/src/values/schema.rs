@@ -2,12 +2,11 @@
 
 use serde_json::Value as Json;
 
-use super::coalesce::Table;
 use crate::chart::Chart;
 
-/// Validates `values` against the chart's schema and each subchart's schema (on its sub-tree).
-/// Returns Helm's message listing every violation per chart.
-pub fn validate(chart: &Chart, values: &Table) -> Result<(), String> {
+/// Validates `values` (a table) against the chart's schema and each subchart's schema (on its
+/// sub-tree). Returns Helm's message listing every violation per chart.
+pub fn validate(chart: &Chart, values: &Json) -> Result<(), String> {
     let mut report = String::new();
     collect(chart, values, &mut report);
     if report.is_empty() {
@@ -19,13 +18,12 @@ pub fn validate(chart: &Chart, values: &Table) -> Result<(), String> {
     }
 }
 
-fn collect(chart: &Chart, values: &Table, report: &mut String) {
+fn collect(chart: &Chart, values: &Json, report: &mut String) {
     if let Some(schema) = &chart.schema {
-        let instance = Json::Object(values.clone());
         match jsonschema::validator_for(schema) {
             Ok(validator) => {
                 let mut errors: Vec<(String, String)> = validator
-                    .iter_errors(&instance)
+                    .iter_errors(values)
                     .map(|e| (e.instance_path().to_string(), helm_message(&e)))
                     .collect();
                 errors.sort_by(|a, b| a.0.cmp(&b.0));
@@ -43,7 +41,7 @@ fn collect(chart: &Chart, values: &Table, report: &mut String) {
     for sub in &chart.dependencies {
         match values.get(sub.name()) {
             None | Some(Json::Null) => {}
-            Some(Json::Object(sub_values)) => collect(sub, sub_values, report),
+            Some(sub_values @ Json::Object(_)) => collect(sub, sub_values, report),
             Some(_) => report.push_str(&format!(
                 "{}:\ninvalid type for values: expected object (map), got {}\n",
                 sub.name(),
@@ -127,10 +125,7 @@ mod tests {
             "type": "object", "required": ["b"],
             "properties": {"a": {"type": "integer"}, "c": {"type": "object", "properties": {"d": {"enum": ["x", "y"]}}}}
         }));
-        let values = json!({"a": "foo", "c": {"d": "z"}})
-            .as_object()
-            .unwrap()
-            .clone();
+        let values = json!({"a": "foo", "c": {"d": "z"}});
         assert_eq!(
             validate(&chart, &values).unwrap_err(),
             "values don't meet the specifications of the schema(s) in the following chart(s):\n\

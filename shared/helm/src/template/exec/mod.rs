@@ -94,21 +94,14 @@ thread_local! {
 ///
 /// Templates recurse (`include` may nest up to Helm's limit of 1000) and the caller's thread may
 /// have a small stack. Spawning a thread costs tens of microseconds, so callers that execute many
-/// templates (a chart render) wrap the whole loop in one call instead of paying it per template.
+/// templates (a chart render) run them all on one such thread ([`spawn_exec_thread`]).
 pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Result<R> {
     if ON_EXEC_STACK.get() {
         return Ok(f());
     }
     let mut task = Some(f);
     let joined = std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new()
-            .name("template-exec".into())
-            .stack_size(EXEC_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                ON_EXEC_STACK.set(true);
-                task.take().map(|f| f())
-            });
-        worker.map(|handle| handle.join())
+        spawn_exec_thread(scope, || task.take().map(|f| f())).map(|handle| handle.join())
     });
     match joined {
         Ok(Ok(Some(r))) => Ok(r),
@@ -119,6 +112,21 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
             None => Err(Box::new("template execution did not run")),
         },
     }
+}
+
+/// Starts a thread in `scope` with a stack large enough for any template execution; templates
+/// executed on it run there directly.
+pub fn spawn_exec_thread<'scope, R: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> R + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, R>> {
+    std::thread::Builder::new()
+        .name("template-exec".into())
+        .stack_size(EXEC_STACK_BYTES)
+        .spawn_scoped(scope, move || {
+            ON_EXEC_STACK.set(true);
+            f()
+        })
 }
 
 fn run(

@@ -90,9 +90,13 @@ impl Parser {
                     break;
                 }
                 Tok::Eof => return Err(self.err_at(self.peek().pos, "unclosed action".into())),
-                _ => {
+                ref t if starts_operand(t) => {
                     let cmd = self.command()?;
                     cmds.push(cmd);
+                }
+                ref other => {
+                    let message = format!("unexpected {} in {context}", describe(other));
+                    return Err(self.err_at(self.peek().pos, message));
                 }
             }
         }
@@ -113,12 +117,9 @@ impl Parser {
             let t = self.peek();
             match t.tok {
                 Tok::Right | Tok::RParen => break,
+                // Go accepts a pipe before the closing delimiter (`{{ x | }}`).
                 Tok::Pipe => {
-                    let pos = t.pos;
                     self.next();
-                    if matches!(self.peek().tok, Tok::Right | Tok::RParen) {
-                        return Err(self.err_at(pos, "missing command".into()));
-                    }
                     break;
                 }
                 _ if t.space_before => continue,
@@ -141,7 +142,7 @@ impl Parser {
                 "false" => Arg::Bool(pos, false),
                 "nil" => Arg::Nil(pos),
                 k if KEYWORDS.contains(&k) => {
-                    return Err(self.err_at(pos, format!("unexpected <{k}> in command")));
+                    return Err(self.err_at(pos, format!("unexpected <{k}> in operand")));
                 }
                 _ => {
                     if !funcs::is_defined(&name) {
@@ -203,5 +204,19 @@ impl Parser {
             }
         }
         Ok(arg)
+    }
+}
+
+/// Whether a command can start with this token (Go's `pipeline` refuses the others).
+fn starts_operand(t: &Tok) -> bool {
+    match t {
+        Tok::Ident(name) => !KEYWORDS.contains(&name.as_str()),
+        Tok::Field(_)
+        | Tok::Variable(_)
+        | Tok::Dot
+        | Tok::Number(_)
+        | Tok::Str(..)
+        | Tok::LParen => true,
+        _ => false,
     }
 }

@@ -72,6 +72,7 @@ type PResult<T> = Result<T, TemplateError>;
 /// The keyword (`end`/`else`) and position that ended a list, if any.
 type Stop = Option<(&'static str, usize)>;
 
+/// How Go prints a token in a parse error (punctuation quoted, keywords in angle brackets).
 fn describe(t: &Tok) -> String {
     match t {
         Tok::Text(s) => format!("text {s:?}"),
@@ -83,12 +84,12 @@ fn describe(t: &Tok) -> String {
         Tok::Dot => "<.>".into(),
         Tok::Number(s) => format!("number {s:?}"),
         Tok::Str(_, q) => q.clone(),
-        Tok::Pipe => "<|>".into(),
-        Tok::LParen => "<(>".into(),
-        Tok::RParen => "<)>".into(),
-        Tok::Declare => "<:=>".into(),
-        Tok::Assign => "<=>".into(),
-        Tok::Comma => "<,>".into(),
+        Tok::Pipe => r#""|""#.into(),
+        Tok::LParen => r#""(""#.into(),
+        Tok::RParen => r#"")""#.into(),
+        Tok::Declare => r#"":=""#.into(),
+        Tok::Assign => r#""=""#.into(),
+        Tok::Comma => r#"",""#.into(),
         Tok::Eof => "EOF".into(),
     }
 }

@@ -1,0 +1,202 @@
+//! Rendering the template files of a chart on two threads.
+//!
+//! The executor thread (large stack) starts parsing the template files while this thread merges
+//! the values, validates them against the schemas and builds each chart's data, then helps with
+//! the files left to parse. The executor then runs the files one after the other, in Helm's order
+//! (templates may change shared values, so this stays sequential), and this thread splits and
+//! decodes each output as it arrives. The result and the error are those of doing the steps one
+//! after the other: a values, schema or Kubernetes version error wins over a parse error (the
+//! first in parse order), a parse error over an execution error, and an execution error over a
+//! YAML error in the output.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
+
+use serde_json::Value as Json;
+
+use super::data::{self, Renderable, TemplateSource};
+use super::objects::{self, ApiVersions, Capabilities, KubeVersion};
+use super::sort::FileDocs;
+use super::{RenderOptions, exec_error};
+use crate::chart::Chart;
+use crate::error::Error;
+use crate::template::{Map, ParsedFile, Templates, Value, parse_file, spawn_exec_thread};
+use crate::values::{coalesce, schema};
+use ferroflux_semver::is_compatible_range;
+
+/// What the template files of a chart produced.
+pub(super) struct Output {
+    /// The documents of each file (in no particular order).
+    pub files: Vec<FileDocs>,
+    /// The top chart's rendered `NOTES.txt`.
+    pub notes: String,
+}
+
+/// Parses and executes the template files of `chart` (its dependencies already processed).
+pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Output, Error> {
+    let mut sources = Vec::new();
+    data::template_sources(chart, chart.name(), &mut sources);
+    sources.sort_by(|a, b| data::parse_order(&a.path, &b.path));
+    let notes_path = format!("{}/templates/NOTES.txt", chart.name());
+
+    let parse_queue = ParseQueue::new(&sources);
+    std::thread::scope(|scope| {
+        let (files_tx, files_rx) = mpsc::channel::<Vec<Renderable>>();
+        let (output_tx, output_rx) = mpsc::channel::<(String, String)>();
+        let queue = &parse_queue;
+        let executor = spawn_exec_thread(scope, move || {
+            queue.parse_remaining();
+            // The files arrive once this thread's share of parsing is done too; nothing arrives
+            // when the values failed, and that error is reported on this side.
+            match files_rx.recv() {
+                Ok(files) => execute_files(&queue.templates()?, &files, &output_tx),
+                Err(_) => Ok(()),
+            }
+        })
+        .map_err(|e| Error::Template(format!("cannot start the template executor: {e}")))?;
+
+        // On failure the sender is dropped: the executor ends after parsing.
+        let files = prepare_files(chart, options)?;
+        parse_queue.parse_remaining();
+        files_tx.send(files).ok();
+        drop(files_tx);
+
+        let mut files = Vec::new();
+        let mut notes = String::new();
+        for (path, content) in output_rx {
+            if path.ends_with("NOTES.txt") {
+                if path == notes_path {
+                    notes = content;
+                }
+                continue;
+            }
+            files.push(FileDocs::parse(path, &content));
+        }
+        executor
+            .join()
+            .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))?;
+        Ok(Output { files, notes })
+    })
+}
+
+/// Template files parsed by whichever thread takes them first.
+struct ParseQueue<'a> {
+    sources: &'a [TemplateSource],
+    /// The index of the next file to take.
+    next: AtomicUsize,
+    /// Each file's result, by index.
+    parsed: Vec<Mutex<Option<Result<ParsedFile, Error>>>>,
+}
+
+impl<'a> ParseQueue<'a> {
+    fn new(sources: &'a [TemplateSource]) -> Self {
+        ParseQueue {
+            sources,
+            next: AtomicUsize::new(0),
+            parsed: sources.iter().map(|_| Mutex::new(None)).collect(),
+        }
+    }
+
+    /// Parses files until none is left to take.
+    fn parse_remaining(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(s) = self.sources.get(i) else {
+                return;
+            };
+            let result = parse_file(&s.path, &s.text).map_err(|e| exec_error(&s.path, e));
+            *self.parsed[i]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(result);
+        }
+    }
+
+    /// The set of all parsed files, added in parse order (a later definition of a name wins), or
+    /// the first parse error in that order. Every `parse_remaining` call must have returned.
+    fn templates(&self) -> Result<Templates, Error> {
+        let mut templates = Templates::new();
+        for slot in &self.parsed {
+            match slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                Some(parsed) => templates.add_parsed(parsed?),
+                None => return Err(Error::Template("a template file was not parsed".into())),
+            }
+        }
+        Ok(templates)
+    }
+}
+
+/// Merges the values, validates them and builds the data of every file to execute, in Helm's
+/// order.
+fn prepare_files(chart: &Chart, options: &RenderOptions) -> Result<Vec<Renderable>, Error> {
+    let values = Json::Object(coalesce::coalesce_values(chart, &options.values));
+    if !options.skip_schema_validation {
+        schema::validate(chart, &values).map_err(Error::Schema)?;
+    }
+    let kube = match &options.kube_version {
+        Some(v) => KubeVersion::parse(v).ok_or_else(|| Error::KubeVersionFlag(v.clone()))?,
+        None => KubeVersion::parse(objects::DEFAULT_KUBE_VERSION)
+            .ok_or_else(|| Error::KubeVersionFlag(String::new()))?,
+    };
+    if !chart.metadata.kube_version.is_empty()
+        && !is_compatible_range(&chart.metadata.kube_version, &kube.version)
+    {
+        return Err(Error::KubeVersion {
+            required: chart.metadata.kube_version.clone(),
+            actual: kube.version,
+        });
+    }
+    let release = Value::map_from([
+        (
+            "Name".to_string(),
+            Value::from(options.release_name.as_str()),
+        ),
+        (
+            "Namespace".to_string(),
+            Value::from(if options.namespace.is_empty() {
+                "default"
+            } else {
+                options.namespace.as_str()
+            }),
+        ),
+        ("IsInstall".to_string(), Value::Bool(!options.is_upgrade)),
+        ("IsUpgrade".to_string(), Value::Bool(options.is_upgrade)),
+        ("Revision".to_string(), Value::Int(options.revision)),
+        ("Service".to_string(), Value::from("Helm")),
+    ]);
+    let capabilities = Capabilities::new(kube, ApiVersions::new(&options.api_versions));
+    let mut common = Map::new();
+    common.insert("Release".into(), release);
+    common.insert("Capabilities".into(), Value::Object(Arc::new(capabilities)));
+    let mut files = Vec::new();
+    let root_values = data::json_to_value(&values);
+    data::collect_templates(chart, chart.name(), root_values, &common, &mut files);
+    files.sort_by(|a, b| data::parse_order(&a.path, &b.path));
+    Ok(files)
+}
+
+/// Executes each file with its data (plus `.Template`), in order, sending each output; stops at
+/// the first error.
+fn execute_files(
+    templates: &Templates,
+    files: &[Renderable],
+    output: &mpsc::Sender<(String, String)>,
+) -> Result<(), Error> {
+    for r in files {
+        let mut data = (*r.data).clone();
+        data.insert(
+            "Template".into(),
+            Value::map_from([
+                ("Name".to_string(), Value::from(r.path.as_str())),
+                ("BasePath".to_string(), Value::from(r.base_path.as_str())),
+            ]),
+        );
+        let out = templates
+            .render(&r.path, &Value::from(data))
+            .map_err(|e| exec_error(&r.path, e))?;
+        // The receiver only goes away when this render has already failed.
+        if output.send((r.path.clone(), out)).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
