@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, PoisonError};
 
-use regex::Regex;
+use std::borrow::Cow;
+
+use regex::{Regex, RegexBuilder};
 
 use super::super::value::Value;
 use super::args::{arity, int, string};
@@ -31,25 +33,124 @@ fn compile(pattern: &str) -> Result<Regex, FuncError> {
 }
 
 fn compile_new(pattern: &str) -> Result<Regex, FuncError> {
-    Regex::new(pattern).map_err(|e| {
-        let text = e.to_string();
-        let last = text
-            .lines()
-            .last()
-            .unwrap_or(&text)
-            .trim()
-            .trim_start_matches("error: ");
-        // Go's wording for the common mistakes; others keep Rust's.
-        let code = match last {
-            "unclosed character class" => "missing closing ]",
-            "unclosed group" => "missing closing )",
-            "unopened group" => "unexpected )",
-            "repetition operator missing expression" => "missing argument to repetition operator",
-            "unrecognized escape sequence" => "invalid escape sequence",
-            other => other,
-        };
-        FuncError::Call(format!("error parsing regexp: {code}: `{pattern}`"))
-    })
+    RegexBuilder::new(&go_syntax(pattern))
+        .octal(true)
+        .build()
+        .map_err(|e| {
+            let text = e.to_string();
+            let last = text
+                .lines()
+                .last()
+                .unwrap_or(&text)
+                .trim()
+                .trim_start_matches("error: ");
+            // Go's wording for the common mistakes; others keep Rust's.
+            let code = match last {
+                "unclosed character class" => "missing closing ]",
+                "unclosed group" => "missing closing )",
+                "unopened group" => "unexpected )",
+                "repetition operator missing expression" => {
+                    "missing argument to repetition operator"
+                }
+                "unrecognized escape sequence" => "invalid escape sequence",
+                other => other,
+            };
+            FuncError::Call(format!("error parsing regexp: {code}: `{pattern}`"))
+        })
+}
+
+/// Rewrites what Go's RE2 syntax means differently in Rust's: the Perl classes and word boundaries
+/// are ASCII in Go (`\d` is `[0-9]`, `\w` `[0-9A-Za-z_]`, `\s` `[\t\n\f\r ]`) and Unicode in
+/// Rust (whose tables also make them several times slower to compile); `\Q...\E` quotes a literal;
+/// inside a bracket expression `[` and `&&`/`~~` are plain characters (Rust nests classes and has
+/// set operators there).
+fn go_syntax(pattern: &str) -> Cow<'_, str> {
+    if !pattern.contains(['\\', '[']) {
+        return Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Inside `[...]`, and whether the next character is the first of the class (where `]` is
+    // literal).
+    let mut in_class = false;
+    let mut class_first = false;
+    while let Some(c) = chars.next() {
+        let first = std::mem::take(&mut class_first);
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                if e == 'Q' {
+                    let mut literal = String::new();
+                    while let Some(q) = chars.next() {
+                        if q == '\\' && chars.peek() == Some(&'E') {
+                            chars.next();
+                            break;
+                        }
+                        literal.push(q);
+                    }
+                    out.push_str(&regex::escape(&literal));
+                    continue;
+                }
+                let ascii = match (e, in_class) {
+                    ('d', false) => "[0-9]",
+                    ('D', false) => "[^0-9]",
+                    ('w', false) => "[0-9A-Za-z_]",
+                    ('W', false) => "[^0-9A-Za-z_]",
+                    ('s', false) => "[\\t\\n\\f\\r ]",
+                    ('S', false) => "[^\\t\\n\\f\\r ]",
+                    ('b', false) => "(?-u:\\b)",
+                    ('B', false) => "(?-u:\\B)",
+                    ('d', true) => "0-9",
+                    ('D', true) => "[^0-9]",
+                    ('w', true) => "0-9A-Za-z_",
+                    ('W', true) => "[^0-9A-Za-z_]",
+                    ('s', true) => "\\t\\n\\f\\r ",
+                    ('S', true) => "[^\\t\\n\\f\\r ]",
+                    _ => {
+                        out.push('\\');
+                        out.push(e);
+                        continue;
+                    }
+                };
+                out.push_str(ascii);
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                    out.push('^');
+                }
+                class_first = true;
+            }
+            // A POSIX class (`[:alpha:]`) is the same in both.
+            '[' if chars.peek() == Some(&':') => {
+                out.push('[');
+                for p in chars.by_ref() {
+                    out.push(p);
+                    if p == ']' {
+                        break;
+                    }
+                }
+            }
+            '[' => out.push_str("\\["),
+            ']' if in_class && !first => {
+                in_class = false;
+                out.push(']');
+            }
+            '&' | '~' if in_class && chars.peek() == Some(&c) => {
+                chars.next();
+                out.push(c);
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn strs(v: Vec<&str>) -> Value {
@@ -129,4 +230,27 @@ fn quote_meta(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_classes_are_ascii() {
+        assert_eq!(
+            go_syntax(r"^\d+\.\w\s$"),
+            r"^[0-9]+\.[0-9A-Za-z_][\t\n\f\r ]$"
+        );
+        assert_eq!(go_syntax(r"[^a-z\d\-]"), r"[^a-z0-9\-]");
+        assert_eq!(go_syntax(r"[\W[:alpha:]]"), r"[[^0-9A-Za-z_][:alpha:]]");
+        assert_eq!(go_syntax(r"\\d"), r"\\d");
+        assert_eq!(go_syntax(r"[]a[]"), r"[]a\[]");
+        assert_eq!(go_syntax(r"[a&&b]"), r"[a&\&b]");
+        assert_eq!(go_syntax(r"\Qa.b\E+"), r"a\.b+");
+        let re = compile_new(r"^\d+$").unwrap();
+        assert!(re.is_match("42") && !re.is_match("\u{663}"));
+        let re = compile_new(r"\bx").unwrap();
+        assert!(re.is_match("éx"));
+    }
 }

@@ -1,26 +1,29 @@
 //! The lexer: splits template source into text and the tokens of actions, like Go's `parse/lex.go`.
+//! Tokens borrow from the source; only string literals with escapes allocate.
+
+use std::borrow::Cow;
 
 /// A token kind.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Tok {
+pub enum Tok<'a> {
     /// Text outside actions (already trimmed by `{{-`/`-}}`).
-    Text(String),
+    Text(&'a str),
     /// `{{` (the trim marker is already applied).
     Left,
     /// `}}`
     Right,
     /// An identifier or keyword (`if`, `range`, `printf`, `true`, `nil` ...).
-    Ident(String),
+    Ident(&'a str),
     /// `.name` (name only)
-    Field(String),
+    Field(&'a str),
     /// `$name` (with `$`)
-    Variable(String),
+    Variable(&'a str),
     /// `.`
     Dot,
     /// A number or character constant (its text).
-    Number(String),
+    Number(&'a str),
     /// A string constant: value and quoted text.
-    Str(String, String),
+    Str(Cow<'a, str>, &'a str),
     /// `|`
     Pipe,
     /// `(`
@@ -39,9 +42,9 @@ pub enum Tok {
 
 /// A token with its byte position and whether spaces came right before it.
 #[derive(Debug, Clone)]
-pub struct Token {
+pub struct Token<'a> {
     /// What it is.
-    pub tok: Tok,
+    pub tok: Tok<'a>,
     /// Byte offset in the source.
     pub pos: usize,
     /// Preceded by white space (arguments are separated by it).
@@ -66,14 +69,15 @@ fn is_alnum(c: char) -> bool {
 }
 
 /// Tokenizes a whole template.
-pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
+pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
     let b = src.as_bytes();
-    let mut out: Vec<Token> = Vec::new();
+    // About one token per 8 bytes in chart templates.
+    let mut out: Vec<Token<'a>> = Vec::with_capacity(src.len() / 8 + 4);
     let mut i = 0;
     let mut trim_next_text = false;
     while i < b.len() {
         let start = i;
-        let next = src[i..].find("{{").map(|o| i + o).unwrap_or(b.len());
+        let next = find_left_delim(src, i).unwrap_or(b.len());
         let mut text = &src[start..next];
         if trim_next_text {
             text = text.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
@@ -91,7 +95,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
         }
         if !text.is_empty() {
             out.push(Token {
-                tok: Tok::Text(text.to_string()),
+                tok: Tok::Text(text),
                 pos: start,
                 space_before: false,
             });
@@ -176,7 +180,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
             }
             let pos = i;
             let c = src[i..].chars().next().unwrap_or('\0');
-            let push = |out: &mut Vec<Token>, tok: Tok| {
+            let push = |out: &mut Vec<Token<'a>>, tok: Tok<'a>| {
                 out.push(Token {
                     tok,
                     pos,
@@ -224,7 +228,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                 }
                 '"' => {
                     let (end, value) = lex_quote(src, i)?;
-                    push(&mut out, Tok::Str(value, src[i..end].to_string()));
+                    push(&mut out, Tok::Str(value, &src[i..end]));
                     i = end;
                 }
                 '`' => {
@@ -234,7 +238,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                     })?;
                     push(
                         &mut out,
-                        Tok::Str(src[i + 1..end].to_string(), src[i..=end].to_string()),
+                        Tok::Str(Cow::Borrowed(&src[i + 1..end]), &src[i..=end]),
                     );
                     i = end + 1;
                 }
@@ -258,7 +262,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                             message: "unterminated character constant".into(),
                         });
                     }
-                    push(&mut out, Tok::Number(src[i..=j].to_string()));
+                    push(&mut out, Tok::Number(&src[i..=j]));
                     i = j + 1;
                 }
                 '$' => {
@@ -269,14 +273,14 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                         }
                         j += ch.len_utf8();
                     }
-                    push(&mut out, Tok::Variable(src[i..j].to_string()));
+                    push(&mut out, Tok::Variable(&src[i..j]));
                     i = j;
                 }
                 '.' => {
                     let nc = src[i + 1..].chars().next().unwrap_or(' ');
                     if nc.is_ascii_digit() {
                         let end = lex_number_end(src, i);
-                        push(&mut out, Tok::Number(src[i..end].to_string()));
+                        push(&mut out, Tok::Number(&src[i..end]));
                         i = end;
                     } else if is_alnum(nc) {
                         let mut j = i + 1;
@@ -286,7 +290,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                             }
                             j += ch.len_utf8();
                         }
-                        push(&mut out, Tok::Field(src[i + 1..j].to_string()));
+                        push(&mut out, Tok::Field(&src[i + 1..j]));
                         i = j;
                     } else {
                         push(&mut out, Tok::Dot);
@@ -304,7 +308,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                             ),
                         });
                     }
-                    push(&mut out, Tok::Number(src[i..end].to_string()));
+                    push(&mut out, Tok::Number(&src[i..end]));
                     i = end;
                 }
                 c if is_alnum(c) => {
@@ -315,7 +319,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
                         }
                         j += ch.len_utf8();
                     }
-                    push(&mut out, Tok::Ident(src[i..j].to_string()));
+                    push(&mut out, Tok::Ident(&src[i..j]));
                     i = j;
                 }
                 other => {
@@ -336,6 +340,19 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
         space_before: false,
     });
     Ok(out)
+}
+
+/// The position of the next `{{` from `from` (searching for `{` is a fast byte search).
+fn find_left_delim(src: &str, from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(offset) = src[i..].find('{') {
+        let at = i + offset;
+        if src.as_bytes().get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 fn lex_number_end(src: &str, start: usize) -> usize {
@@ -359,7 +376,7 @@ fn lex_number_end(src: &str, start: usize) -> usize {
     j
 }
 
-fn lex_quote(src: &str, start: usize) -> Result<(usize, String), LexError> {
+fn lex_quote(src: &str, start: usize) -> Result<(usize, Cow<'_, str>), LexError> {
     let b = src.as_bytes();
     let mut j = start + 1;
     while j < b.len() && b[j] != b'"' {
@@ -380,11 +397,15 @@ fn lex_quote(src: &str, start: usize) -> Result<(usize, String), LexError> {
             message: "unterminated quoted string".into(),
         });
     }
-    let value = unquote(&src[start + 1..j]).map_err(|m| LexError {
+    let inner = &src[start + 1..j];
+    if !inner.contains('\\') {
+        return Ok((j + 1, Cow::Borrowed(inner)));
+    }
+    let value = unquote(inner).map_err(|m| LexError {
         pos: start,
         message: m,
     })?;
-    Ok((j + 1, value))
+    Ok((j + 1, Cow::Owned(value)))
 }
 
 /// Interprets Go string escapes (the inside of a double-quoted literal).

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn kinds(src: &str) -> Vec<Tok> {
+fn kinds(src: &str) -> Vec<Tok<'_>> {
     lex(src).unwrap().into_iter().map(|t| t.tok).collect()
 }
 
@@ -11,26 +11,26 @@ fn trim_markers_and_comments() {
     assert_eq!(
         kinds("a  {{- 1 -}}  b"),
         vec![
-            Tok::Text("a".into()),
+            Tok::Text("a"),
             Tok::Left,
-            Tok::Number("1".into()),
+            Tok::Number("1"),
             Tok::Right,
-            Tok::Text("b".into()),
+            Tok::Text("b"),
             Tok::Eof
         ]
     );
     assert_eq!(
         kinds("a {{/* c */}} b"),
-        vec![Tok::Text("a ".into()), Tok::Text(" b".into()), Tok::Eof]
+        vec![Tok::Text("a "), Tok::Text(" b"), Tok::Eof]
     );
     assert_eq!(
         kinds("a {{- /* c */ -}} b"),
-        vec![Tok::Text("a".into()), Tok::Text("b".into()), Tok::Eof]
+        vec![Tok::Text("a"), Tok::Text("b"), Tok::Eof]
     );
     // `{{-3}}` is the number -3, not a trim marker.
     assert_eq!(
         kinds("{{-3}}"),
-        vec![Tok::Left, Tok::Number("-3".into()), Tok::Right, Tok::Eof]
+        vec![Tok::Left, Tok::Number("-3"), Tok::Right, Tok::Eof]
     );
 }
 
@@ -40,12 +40,12 @@ fn strings_fields_and_variables() {
         kinds(r#"{{ $x := .a.b "q\"}}" `r}}` }}"#),
         vec![
             Tok::Left,
-            Tok::Variable("$x".into()),
+            Tok::Variable("$x"),
             Tok::Declare,
-            Tok::Field("a".into()),
-            Tok::Field("b".into()),
-            Tok::Str("q\"}}".into(), r#""q\"}}""#.into()),
-            Tok::Str("r}}".into(), "`r}}`".into()),
+            Tok::Field("a"),
+            Tok::Field("b"),
+            Tok::Str("q\"}}".into(), r#""q\"}}""#),
+            Tok::Str("r}}".into(), "`r}}`"),
             Tok::Right,
             Tok::Eof
         ]

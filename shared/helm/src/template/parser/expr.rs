@@ -5,7 +5,7 @@ use super::super::funcs;
 use super::super::lexer::Tok;
 use super::{KEYWORDS, PResult, Parser, bad_number_prefix, describe, parse_number};
 
-impl Parser {
+impl Parser<'_> {
     /// Parses a pipeline up to `}}` (consumed).
     pub(super) fn pipeline(&mut self, context: &str, allow_two: bool) -> PResult<Pipe> {
         let pos = self.peek().pos;
@@ -28,7 +28,7 @@ impl Parser {
             match self.peek().tok {
                 Tok::Declare | Tok::Assign => {
                     is_assign = self.next().tok == Tok::Assign;
-                    decl.push(v);
+                    decl.push(v.to_string());
                 }
                 Tok::Comma if allow_two => {
                     self.next();
@@ -56,8 +56,8 @@ impl Parser {
                         );
                     }
                     is_assign = op.tok == Tok::Assign;
-                    decl.push(v);
-                    decl.push(v2);
+                    decl.push(v.to_string());
+                    decl.push(v2.to_string());
                 }
                 Tok::Comma => {
                     return Err(self.err_at(
@@ -137,7 +137,7 @@ impl Parser {
         let t = self.next();
         let pos = t.pos;
         let mut arg = match t.tok {
-            Tok::Ident(name) => match name.as_str() {
+            Tok::Ident(name) => match name {
                 "true" => Arg::Bool(pos, true),
                 "false" => Arg::Bool(pos, false),
                 "nil" => Arg::Nil(pos),
@@ -145,29 +145,29 @@ impl Parser {
                     return Err(self.err_at(pos, format!("unexpected <{k}> in operand")));
                 }
                 _ => {
-                    if !funcs::is_defined(&name) {
+                    if !funcs::is_defined(name) {
                         return Err(self.err_at(pos, format!("function {name:?} not defined")));
                     }
-                    Arg::Ident(pos, name)
+                    Arg::Ident(pos, name.to_string())
                 }
             },
             Tok::Dot => Arg::Dot(pos),
-            Tok::Field(f) => Arg::Field(pos, vec![f]),
+            Tok::Field(f) => Arg::Field(pos, vec![f.to_string()]),
             Tok::Variable(v) => {
-                if !self.vars.contains(&v) {
+                if !self.vars.iter().any(|known| known == v) {
                     return Err(self.err_at(pos, format!("undefined variable {v:?}")));
                 }
-                Arg::Variable(pos, v, Vec::new())
+                Arg::Variable(pos, v.to_string(), Vec::new())
             }
-            Tok::Str(v, q) => Arg::Str(pos, v, q),
+            Tok::Str(v, q) => Arg::Str(pos, v.into_owned(), q.to_string()),
             Tok::Number(text) => {
-                let n = parse_number(&text).ok_or_else(|| {
+                let n = parse_number(text).ok_or_else(|| {
                     self.err_at(
                         pos,
-                        format!("bad number syntax: {:?}", bad_number_prefix(&text)),
+                        format!("bad number syntax: {:?}", bad_number_prefix(text)),
                     )
                 })?;
-                Arg::Number(pos, n, text)
+                Arg::Number(pos, n, text.to_string())
             }
             Tok::LParen => {
                 let pipe = self.pipeline("parenthesized pipeline", false)?;
@@ -192,9 +192,9 @@ impl Parser {
                     if names.len() == 1 {
                         *p = fpos;
                     }
-                    names.push(f)
+                    names.push(f.to_string())
                 }
-                Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => names.push(f),
+                Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => names.push(f.to_string()),
                 other => {
                     return Err(self.err_at(
                         fpos,
@@ -210,7 +210,7 @@ impl Parser {
 /// Whether a command can start with this token (Go's `pipeline` refuses the others).
 fn starts_operand(t: &Tok) -> bool {
     match t {
-        Tok::Ident(name) => !KEYWORDS.contains(&name.as_str()),
+        Tok::Ident(name) => !KEYWORDS.contains(name),
         Tok::Field(_)
         | Tok::Variable(_)
         | Tok::Dot

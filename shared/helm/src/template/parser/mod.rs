@@ -58,8 +58,8 @@ pub fn parse(name: &str, text: &str) -> Result<Parsed, TemplateError> {
     })
 }
 
-struct Parser {
-    toks: Vec<Token>,
+struct Parser<'a> {
+    toks: Vec<Token<'a>>,
     i: usize,
     source: Arc<Source>,
     vars: Vec<String>,
@@ -83,7 +83,7 @@ fn describe(t: &Tok) -> String {
         Tok::Variable(s) => format!("<{s}>"),
         Tok::Dot => "<.>".into(),
         Tok::Number(s) => format!("number {s:?}"),
-        Tok::Str(_, q) => q.clone(),
+        Tok::Str(_, q) => q.to_string(),
         Tok::Pipe => r#""|""#.into(),
         Tok::LParen => r#""(""#.into(),
         Tok::RParen => r#"")""#.into(),
@@ -103,13 +103,13 @@ fn keyword(word: &str) -> Option<&'static str> {
     KEYWORDS.iter().find(|k| **k == word).copied()
 }
 
-impl Parser {
-    fn peek(&self) -> &Token {
+impl<'a> Parser<'a> {
+    fn peek(&self) -> &Token<'a> {
         &self.toks[self.i.min(self.toks.len() - 1)]
     }
     /// Takes the next token. Tokens are consumed once, so it is moved out (leaving an `Eof` in
     /// its place) rather than cloned; past the end, `Eof` again.
-    fn next(&mut self) -> Token {
+    fn next(&mut self) -> Token<'a> {
         if self.i + 1 >= self.toks.len() {
             // The final `Eof` stays for later peeks.
             return self.peek().clone();
@@ -153,7 +153,7 @@ impl Parser {
                     }
                     return Err(self.err_at(t.pos, "unexpected EOF".into()));
                 }
-                Tok::Text(s) => nodes.push(Node::Text(s)),
+                Tok::Text(s) => nodes.push(Node::Text(s.to_string())),
                 Tok::Left => {
                     let kw = match &self.peek().tok {
                         Tok::Ident(k) => keyword(k),
@@ -227,14 +227,14 @@ impl Parser {
                                     None => {}
                                 }
                                 self.defines.push(Template {
-                                    name: name.clone(),
+                                    name: name.to_string(),
                                     source: self.source.clone(),
                                     body: Arc::new(body),
                                 });
                             }
                             nodes.push(Node::Template {
                                 pos: kt.pos,
-                                name,
+                                name: name.into_owned(),
                                 pipe,
                             });
                         }
@@ -272,7 +272,7 @@ impl Parser {
                                 ));
                             }
                             self.defines.push(Template {
-                                name,
+                                name: name.into_owned(),
                                 source: self.source.clone(),
                                 body: Arc::new(body),
                             });
@@ -307,8 +307,8 @@ impl Parser {
             self.vars.truncate(vars_mark);
             // `{{else if ...}}` / `{{else with ...}}` chain into a nested branch sharing the `{{end}}`.
             let nested = match (&self.peek().tok, kind) {
-                (Tok::Ident(k), BranchKind::If) if k == "if" => Some(BranchKind::If),
-                (Tok::Ident(k), BranchKind::With) if k == "with" => Some(BranchKind::With),
+                (Tok::Ident(k), BranchKind::If) if *k == "if" => Some(BranchKind::If),
+                (Tok::Ident(k), BranchKind::With) if *k == "with" => Some(BranchKind::With),
                 _ => None,
             };
             if let Some(nk) = nested {
