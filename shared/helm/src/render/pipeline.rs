@@ -39,61 +39,73 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     sources.sort_by(|a, b| data::parse_order(&a.path, &b.path));
     let notes_path = format!("{}/templates/NOTES.txt", chart.name());
 
-    let parse_queue = ParseQueue::new(&sources);
-    std::thread::scope(|scope| {
-        let (files_tx, files_rx) = mpsc::channel::<Vec<Renderable>>();
-        let (output_tx, output_rx) = mpsc::channel::<(String, String)>();
-        let queue = &parse_queue;
-        let executor = spawn_exec_thread(scope, move || {
-            queue.parse_remaining();
-            // The files arrive once this thread's share of parsing is done too; nothing arrives
-            // when the values failed, and that error is reported on this side.
-            match files_rx.recv() {
-                Ok(files) => execute_files(&queue.templates()?, &files, &output_tx),
-                Err(_) => Ok(()),
+    let queue = Arc::new(ParseQueue::new(sources));
+    let (files_tx, files_rx) = mpsc::channel::<Vec<Renderable>>();
+    let (output_tx, output_rx) = mpsc::channel::<(String, String)>();
+    let (result_tx, result_rx) = mpsc::channel::<Result<(), Error>>();
+    // Not joined: the executor sends its result before it drops the parsed templates and exits
+    // (freeing them and its allocator's thread heap is work nobody needs to wait for).
+    let executor_queue = queue.clone();
+    spawn_exec_thread(move || {
+        let queue = executor_queue;
+        queue.parse_remaining();
+        // The files arrive once the other thread's share of parsing is done too; nothing arrives
+        // when the values failed, and that error is reported on the other side.
+        let Ok(files) = files_rx.recv() else {
+            return;
+        };
+        let templates = match queue.templates() {
+            Ok(templates) => templates,
+            Err(e) => {
+                result_tx.send(Err(e)).ok();
+                return;
             }
-        })
-        .map_err(|e| Error::Template(format!("cannot start the template executor: {e}")))?;
-
-        // On failure the sender is dropped: the executor ends after parsing.
-        let files = prepare_files(chart, options)?;
-        parse_queue.parse_remaining();
-        files_tx.send(files).ok();
-        drop(files_tx);
-
-        let mut files = Vec::new();
-        let mut notes = String::new();
-        for (path, content) in output_rx {
-            if path.ends_with("NOTES.txt") {
-                if path == notes_path {
-                    notes = content;
-                }
-                continue;
-            }
-            files.push(FileDocs::parse(path, &content));
-        }
-        executor
-            .join()
-            .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))?;
-        Ok(Output { files, notes })
+        };
+        let result = execute_files(&templates, &files, &output_tx);
+        drop(output_tx);
+        result_tx.send(result).ok();
+        // `templates` and `files` are dropped after the other side has the result.
     })
+    .map_err(|e| Error::Template(format!("cannot start the template executor: {e}")))?;
+
+    // On failure the sender is dropped: the executor ends after parsing.
+    let files = prepare_files(chart, options)?;
+    queue.parse_remaining();
+    files_tx.send(files).ok();
+    drop(files_tx);
+
+    let mut files = Vec::new();
+    let mut notes = String::new();
+    for (path, content) in output_rx {
+        if path.ends_with("NOTES.txt") {
+            if path == notes_path {
+                notes = content;
+            }
+            continue;
+        }
+        files.push(FileDocs::parse(path, &content));
+    }
+    result_rx
+        .recv()
+        .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))?;
+    Ok(Output { files, notes })
 }
 
 /// Template files parsed by whichever thread takes them first.
-struct ParseQueue<'a> {
-    sources: &'a [TemplateSource],
+struct ParseQueue {
+    sources: Vec<TemplateSource>,
     /// The index of the next file to take.
     next: AtomicUsize,
     /// Each file's result, by index.
     parsed: Vec<Mutex<Option<Result<ParsedFile, Error>>>>,
 }
 
-impl<'a> ParseQueue<'a> {
-    fn new(sources: &'a [TemplateSource]) -> Self {
+impl ParseQueue {
+    fn new(sources: Vec<TemplateSource>) -> Self {
         ParseQueue {
+            parsed: sources.iter().map(|_| Mutex::new(None)).collect(),
             sources,
             next: AtomicUsize::new(0),
-            parsed: sources.iter().map(|_| Mutex::new(None)).collect(),
         }
     }
 

@@ -101,7 +101,12 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
     }
     let mut task = Some(f);
     let joined = std::thread::scope(|scope| {
-        spawn_exec_thread(scope, || task.take().map(|f| f())).map(|handle| handle.join())
+        exec_thread()
+            .spawn_scoped(scope, || {
+                ON_EXEC_STACK.set(true);
+                task.take().map(|f| f())
+            })
+            .map(|handle| handle.join())
     });
     match joined {
         Ok(Ok(Some(r))) => Ok(r),
@@ -114,19 +119,21 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
     }
 }
 
-/// Starts a thread in `scope` with a stack large enough for any template execution; templates
-/// executed on it run there directly.
-pub fn spawn_exec_thread<'scope, R: Send + 'scope>(
-    scope: &'scope std::thread::Scope<'scope, '_>,
-    f: impl FnOnce() -> R + Send + 'scope,
-) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, R>> {
+/// Starts a thread with a stack large enough for any template execution; templates executed on
+/// it run there directly.
+pub fn spawn_exec_thread<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<R>> {
+    exec_thread().spawn(move || {
+        ON_EXEC_STACK.set(true);
+        f()
+    })
+}
+
+fn exec_thread() -> std::thread::Builder {
     std::thread::Builder::new()
         .name("template-exec".into())
         .stack_size(EXEC_STACK_BYTES)
-        .spawn_scoped(scope, move || {
-            ON_EXEC_STACK.set(true);
-            f()
-        })
 }
 
 fn run(
