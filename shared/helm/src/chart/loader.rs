@@ -87,6 +87,14 @@ fn load_dir(root: &Path) -> Result<Chart, LoadError> {
     load_files(files)
 }
 
+/// What a directory entry is, symbolic links followed.
+#[derive(PartialEq)]
+enum EntryKind {
+    Dir,
+    File,
+    Other,
+}
+
 /// Walks in lexical order (as Go's `filepath.Walk`), following symlinks, skipping ignored paths.
 fn walk(
     dir: &Path,
@@ -97,22 +105,44 @@ fn walk(
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(read_err(dir))?
         .filter_map(Result::ok)
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .map(|e| {
+            let file_type = e.file_type().ok();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.path(),
+                file_type,
+            )
+        })
         .collect();
-    entries.sort();
-    for (name, path) in entries {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, path, file_type) in entries {
         let rel = if prefix.is_empty() {
             name.clone()
         } else {
             format!("{prefix}/{name}")
         };
-        let meta = std::fs::metadata(&path).map_err(read_err(&path))?;
-        if meta.is_dir() {
+        // The directory listing gives the type without a `stat`, except for symbolic links
+        // (followed, as Helm does).
+        let meta = match file_type {
+            Some(t) if t.is_dir() => EntryKind::Dir,
+            Some(t) if t.is_file() => EntryKind::File,
+            _ => {
+                let meta = std::fs::metadata(&path).map_err(read_err(&path))?;
+                if meta.is_dir() {
+                    EntryKind::Dir
+                } else if meta.is_file() {
+                    EntryKind::File
+                } else {
+                    EntryKind::Other
+                }
+            }
+        };
+        if meta == EntryKind::Dir {
             if !rules.ignored(&rel, true) {
                 walk(&path, &rel, rules, out)?;
             }
         } else if !rules.ignored(&rel, false) {
-            if !meta.is_file() {
+            if meta != EntryKind::File {
                 return Err(LoadError::Archive(format!(
                     "cannot load irregular file {} as it has file mode type bits set",
                     path.display()
@@ -189,8 +219,8 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             "requirements.yaml" => requirements = Some(text()),
             "values.yaml" => {
                 chart.values = match crate::yaml::from_str(&text()) {
-                    Ok(serde_json::Value::Object(map)) => map,
-                    Ok(serde_json::Value::Null) => serde_json::Map::new(),
+                    Ok(serde_json::Value::Object(map)) => Arc::new(map),
+                    Ok(serde_json::Value::Null) => Arc::default(),
                     Ok(_) => {
                         return Err(LoadError::Values(
                             "cannot unmarshal yaml document: not a map".into(),
@@ -206,7 +236,7 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             "values.schema.json" => {
                 let schema = serde_json::from_slice(&file.data)
                     .map_err(|e| LoadError::Schema(e.to_string()))?;
-                chart.schema = Some(schema);
+                chart.schema = Some(Arc::new(schema));
             }
             name if name.starts_with("templates/") => chart.templates.push(file),
             name if name.starts_with("charts/") && !name.ends_with(".prov") => {

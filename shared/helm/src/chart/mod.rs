@@ -23,10 +23,10 @@ pub struct File {
 pub struct Chart {
     /// `Chart.yaml`.
     pub metadata: Metadata,
-    /// `values.yaml` (an empty map when absent).
-    pub values: serde_json::Map<String, serde_json::Value>,
+    /// `values.yaml` (an empty map when absent); shared, as rendering works on a copy of the chart.
+    pub values: Arc<serde_json::Map<String, serde_json::Value>>,
     /// `values.schema.json`, when present.
-    pub schema: Option<serde_json::Value>,
+    pub schema: Option<Arc<serde_json::Value>>,
     /// Files under `templates/`, in name order.
     pub templates: Vec<File>,
     /// Every other file (crds/, files the templates read, README, ...), in name order.

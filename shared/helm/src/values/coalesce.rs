@@ -114,7 +114,7 @@ fn coalesce_globals(dest: &mut Table, src_globals: Option<Json>) {
 /// Fills `v` from the chart's defaults. When coalescing (not merging), `null`s among the chart's
 /// defaults are dropped, as Helm 4.3 does, so they never reach templates.
 fn coalesce_chart_defaults(chart: &Chart, v: &mut Table, _prefix: &str, merge: bool) {
-    for (key, val) in &chart.values {
+    for (key, val) in chart.values.iter() {
         match v.get_mut(key) {
             Some(Json::Null) if !merge => {
                 v.remove(key);
@@ -198,7 +198,7 @@ mod tests {
 
     fn chart(values: Json, deps: Vec<Chart>, name: &str) -> Chart {
         let mut c = Chart {
-            values: table(values),
+            values: table(values).into(),
             dependencies: deps,
             ..Default::default()
         };

@@ -190,7 +190,7 @@ fn process_import_values(chart: &mut Chart) {
     }
     let mut values = cvals;
     merge_tables(&mut values, imported);
-    chart.values = values;
+    chart.values = std::sync::Arc::new(values);
 }
 
 /// `a.b` and a table become `{a: {b: table}}`; `.` is the table itself.
@@ -215,7 +215,7 @@ mod tests {
 
     fn chart(name: &str, values: Json) -> Chart {
         let mut c = Chart {
-            values: values.as_object().unwrap().clone(),
+            values: values.as_object().unwrap().clone().into(),
             ..Default::default()
         };
         c.metadata.name = name.into();

@@ -20,7 +20,7 @@ pub fn validate(chart: &Chart, values: &Json) -> Result<(), String> {
 
 fn collect(chart: &Chart, values: &Json, report: &mut String) {
     if let Some(schema) = &chart.schema {
-        match jsonschema::validator_for(schema) {
+        match jsonschema::validator_for(schema.as_ref()) {
             Ok(validator) => {
                 let mut errors: Vec<(String, String)> = validator
                     .iter_errors(values)
@@ -121,10 +121,10 @@ mod tests {
     fn violations_are_worded_like_helm() {
         let mut chart = Chart::default();
         chart.metadata.name = "capchart".into();
-        chart.schema = Some(json!({
+        chart.schema = Some(std::sync::Arc::new(json!({
             "type": "object", "required": ["b"],
             "properties": {"a": {"type": "integer"}, "c": {"type": "object", "properties": {"d": {"enum": ["x", "y"]}}}}
-        }));
+        })));
         let values = json!({"a": "foo", "c": {"d": "z"}});
         assert_eq!(
             validate(&chart, &values).unwrap_err(),
