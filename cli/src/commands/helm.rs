@@ -127,13 +127,17 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
         ..RenderOptions::default()
     };
     let rendered = ferroflux_helm::render(&loaded, &options)?;
-    Ok(ferroflux_helm::print(
+    let text = ferroflux_helm::print(
         &rendered,
         &PrintOptions {
             show_only,
             skip_tests,
         },
-    )?)
+    )?;
+    // The process ends after printing: freeing the chart and the render, thousands of small
+    // allocations, would only delay that.
+    std::mem::forget((loaded, options, rendered));
+    Ok(text)
 }
 
 #[cfg(test)]
