@@ -16,6 +16,11 @@
 //! repo.commit_files(&[("deploy/cm.yaml", "kind: ConfigMap\n")], "add manifests");
 //! # }
 //! ```
+//!
+//! For the whole GitOps loop, [`LocalControllers::start`] runs Ferroflux's source-controller and
+//! kustomize-controller as local processes reconciling one namespace (they must be built first:
+//! `cargo build -p source-controller -p kustomize-controller`, which `cargo test --workspace`
+//! does).
 
 mod cluster;
 mod controllers;

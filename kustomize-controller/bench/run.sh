@@ -8,6 +8,7 @@
 # Ferroflux's source-controller on both sides (started per run, not measured).
 #
 #   kustomize-controller/bench/run.sh [N ...]      default: 100
+#   FERROFLUX_BENCH_SIDES="ferroflux flux"           which controllers to measure (default both)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -28,7 +29,10 @@ if [ ! -x "$flux_bin" ]; then
 fi
 # FERROFLUX_BENCH_SKIP_BUILD=1 reuses the binaries already in target/release
 [ -n "${FERROFLUX_BENCH_SKIP_BUILD:-}" ] || cargo build --release -p kustomize-controller -p source-controller >&2
-ours="$root/target/release/kustomize-controller"
+# FERROFLUX_BENCH_OURS=<binary> measures another build of ours (e.g. an older one, for a before/after)
+ours="${FERROFLUX_BENCH_OURS:-$root/target/release/kustomize-controller}"
+# --concurrent of both kustomize-controllers (Flux's default is 4)
+concurrent="${FERROFLUX_BENCH_CONCURRENT:-4}"
 source_controller="$root/target/release/source-controller"
 e2e/cluster/up.sh >&2
 # shellcheck disable=SC1091
@@ -37,8 +41,13 @@ export KUBECONFIG=$FERROFLUX_KUBECONFIG
 label=ferroflux.dev/bench
 work=$(mktemp -d)
 pids=()
+bench_users=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for u in "${bench_users[@]}"; do
+    kubectl delete flowschema "$u" --ignore-not-found >/dev/null 2>&1 || true
+    kubectl delete clusterrolebinding "$u" --ignore-not-found >/dev/null 2>&1 || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -100,8 +109,62 @@ git -C "$work/src" -c user.name=bench -c user.email=bench@ferroflux.dev commit -
 git -C "$work/src" push --quiet "$FERROFLUX_GIT_HTTP_BASE/$repo.git" main
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# CPU seconds (user + system) the process used so far
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# CPU seconds of the test cluster's API server and etcd (they serve both controllers, one at a time)
+cluster_cpu_s() {
+  local total=0 pid
+  for name in kube-apiserver etcd; do
+    pid=$(cat ".cluster/run/$name.pid")
+    total=$(echo "$total + $(cpu_s "$pid")" | bc)
+  done
+  echo "$total"
+}
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 now() { date +%s.%N; }
+
+# Requests to the API server are counted per controller with API Priority and Fairness: each
+# kustomize-controller acts as its own user (kubeconfig `as:`, bound to cluster-admin), and a
+# FlowSchema matching that user counts its requests in
+# apiserver_flowcontrol_dispatched_requests_total{flow_schema=<user>} (watches count once, when
+# they start), and the API server's time on them in ..._request_execution_seconds_sum.
+add_bench_user() {
+  local user=$1
+  bench_users+=("$user")
+  kubectl apply -f - >/dev/null <<EOF
+apiVersion: flowcontrol.apiserver.k8s.io/v1
+kind: FlowSchema
+metadata: {name: $user}
+spec:
+  matchingPrecedence: 50
+  priorityLevelConfiguration: {name: exempt}
+  rules:
+  - subjects: [{kind: User, user: {name: $user}}]
+    resourceRules: [{verbs: ["*"], apiGroups: ["*"], resources: ["*"], clusterScope: true, namespaces: ["*"]}]
+    nonResourceRules: [{verbs: ["*"], nonResourceURLs: ["*"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: $user}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: $user}]
+EOF
+  python3 - "$KUBECONFIG" "$work/$user.kubeconfig" "$user" <<'PY'
+import sys, yaml
+src, dst, user = sys.argv[1:]
+config = yaml.safe_load(open(src))
+for u in config["users"]:
+    u["user"]["as"] = user
+yaml.safe_dump(config, open(dst, "w"))
+PY
+}
+# api_requests <user> -> "<requests> <apiserver seconds>"
+api_requests() {
+  kubectl get --raw /metrics | awk -v fs="flow_schema=\"$1\"" '
+    index($0, fs) && /^apiserver_flowcontrol_dispatched_requests_total/ {n += $2}
+    index($0, fs) && /^apiserver_flowcontrol_request_execution_seconds_sum/ {t += $2}
+    END {printf "%d %.2f", n, t}'
+}
 
 # run <label> <kustomize-controller binary> <N>
 run() {
@@ -129,11 +192,12 @@ spec:
 EOF
   kubectl -n "$ns" wait --for=condition=Ready gitrepositories.source.toolkit.fluxcd.io/bench --timeout=120s >/dev/null
 
-  local log="/tmp/kbench-$side-$n.log"
+  local log="/tmp/kbench-$side-$n.log" user="kbench-$side-$$-$n"
+  add_bench_user "$user"
   # only the bench namespace: Ferroflux's kustomize-controller does not implement
   # --watch-label-selector yet, and must not touch other tests' Kustomizations on the cluster
-  RUNTIME_NAMESPACE=$ns "$bin" --metrics-addr=127.0.0.1:0 --health-addr=127.0.0.1:0 \
-    --events-addr= --enable-leader-election=false --watch-all-namespaces=false --concurrent=4 \
+  KUBECONFIG="$work/$user.kubeconfig" RUNTIME_NAMESPACE=$ns "$bin" --metrics-addr=127.0.0.1:0 --health-addr=127.0.0.1:0 \
+    --events-addr= --enable-leader-election=false --watch-all-namespaces=false --concurrent="$concurrent" \
     --watch-label-selector="$label=$sel" >"$log" 2>&1 &
   local kpid=$!
   pids+=("$kpid")
@@ -157,6 +221,8 @@ spec:
 EOF
   done >"$manifest"
   local t0 t1 t2 ready
+  local cluster_cpu0
+  cluster_cpu0=$(cluster_cpu_s)
   t0=$(now)
   kubectl apply -f "$manifest" >/dev/null
   t1=$(now)
@@ -170,18 +236,33 @@ EOF
     sleep 0.25
   done
   t2=$(now)
-  printf '%s n=%d create_s=%.2f all_ready_s=%.2f peak_rss_mib=%s\n' "$side" "$n" \
-    "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(peak_rss_mib "$kpid")"
+  local at_ready after_idle cpu
+  at_ready=$(api_requests "$user")
+  cpu=$(cpu_s "$kpid")
+  local apiserver_etcd_cpu
+  apiserver_etcd_cpu=$(echo "$(cluster_cpu_s) - $cluster_cpu0" | bc)
+  # what the controller keeps doing once everything is Ready (re-reconciles, polling)
+  sleep 10
+  after_idle=$(api_requests "$user")
+  printf '%s n=%d create_s=%.2f all_ready_s=%.2f peak_rss_mib=%s cpu_s=%s apiserver_etcd_cpu_s=%s api_requests_at_ready=%s api_s=%s per_ks=%.1f api_requests_10s_later=%s\n' \
+    "$side" "$n" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(peak_rss_mib "$kpid")" "$cpu" "$apiserver_etcd_cpu" \
+    "${at_ready% *}" "${at_ready#* }" "$(echo "${at_ready% *} / $n" | bc -l)" "${after_idle% *}"
   # delete while the controllers run, so finalizers are removed and prune deletes the objects
   kubectl -n "$ns" delete kustomizations.kustomize.toolkit.fluxcd.io --all --timeout=300s >/dev/null || true
   kubectl -n "$ns" delete gitrepositories.source.toolkit.fluxcd.io --all --timeout=60s >/dev/null || true
   kill "$kpid" "$spid" 2>/dev/null || true
+  kubectl delete flowschema "$user" --ignore-not-found >/dev/null
+  kubectl delete clusterrolebinding "$user" --ignore-not-found >/dev/null
   wait "$kpid" "$spid" 2>/dev/null || true
   kubectl delete namespace "$ns" --wait=false >/dev/null
 }
 
 for n in ${@:-100}; do
-  run ferroflux "$ours" "$n"
-  if [ -x "$flux_bin" ]; then run flux "$flux_bin" "$n"; fi
+  for side in ${FERROFLUX_BENCH_SIDES:-ferroflux flux}; do
+    case $side in
+    ferroflux) run ferroflux "$ours" "$n" ;;
+    flux) if [ -x "$flux_bin" ]; then run flux "$flux_bin" "$n"; fi ;;
+    esac
+  done
 done
 rm -rf "${FERROFLUX_GIT_REPOS_DIR:?}/$repo.git"
