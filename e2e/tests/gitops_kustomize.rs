@@ -132,7 +132,7 @@ async fn pushed_changes_are_applied_and_manual_drift_is_undone() {
         )
         .await;
         // Record every Ready state the Kustomization goes through, from its creation.
-        let seen = record_ready_states(gitops.client.clone(), ns.clone(), "app");
+        let seen = record_ready_states(gitops.client.clone(), ns.clone(), "app").await;
         gitops
             .apply_kustomization("app", json!({"path": "./app", "targetNamespace": ns}))
             .await;
@@ -251,21 +251,35 @@ async fn pushed_changes_are_applied_and_manual_drift_is_undone() {
 }
 
 /// Watches the Kustomization `name` from before it exists until it is Ready=True and returns
-/// every distinct (status, reason) of its Ready condition in order.
-fn record_ready_states(
+/// every distinct (status, reason) of its Ready condition in order. Returns once the watch is
+/// established, so no state is missed however fast the controller is.
+async fn record_ready_states(
     client: kube::Client,
     ns: String,
     name: &'static str,
 ) -> tokio::task::JoinHandle<Vec<(String, String)>> {
     use futures::StreamExt;
-    use kube::runtime::{WatchStreamExt, watcher};
-    tokio::spawn(async move {
+    use kube::runtime::watcher::{self, Event};
+    use kube::runtime::{WatchStreamExt, watcher as watch};
+    let (started, is_started) = tokio::sync::oneshot::channel();
+    let handle = tokio::spawn(async move {
         let api: Api<ferroflux_api::kustomize::v1::Kustomization> = Api::namespaced(client, &ns);
         let config = watcher::Config::default().fields(&format!("metadata.name={name}"));
-        let mut stream = watcher(api, config).applied_objects().boxed();
+        let mut stream = watch(api, config).default_backoff().boxed();
+        let mut started = Some(started);
         let mut states: Vec<(String, String)> = Vec::new();
         let deadline = tokio::time::Instant::now() + WAIT;
-        while let Ok(Some(Ok(ks))) = tokio::time::timeout_at(deadline, stream.next()).await {
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, stream.next()).await {
+            let ks = match event {
+                Ok(Event::InitDone) => {
+                    if let Some(started) = started.take() {
+                        let _ = started.send(());
+                    }
+                    continue;
+                }
+                Ok(Event::Apply(ks) | Event::InitApply(ks)) => ks,
+                _ => continue,
+            };
             if let Some(ready) = ready_condition(&ks) {
                 let state = (ready.status.clone(), ready.reason.clone());
                 if states.last() != Some(&state) {
@@ -277,7 +291,11 @@ fn record_ready_states(
             }
         }
         states
-    })
+    });
+    is_started
+        .await
+        .expect("the watch of the Kustomization started");
+    handle
 }
 
 /// A file removed from Git is pruned; one annotated `prune: disabled` is kept; deleting the
