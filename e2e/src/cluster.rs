@@ -106,3 +106,22 @@ impl TestEnv {
         })
     }
 }
+
+/// Runs kubectl against the test cluster and returns its stdout; panics with its stderr when it
+/// fails.
+pub fn kubectl<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> String {
+    let output = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(ensure_cluster().kubeconfig())
+        .args(args)
+        .output()
+        .expect("cannot run kubectl");
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy()).collect();
+    assert!(
+        output.status.success(),
+        "kubectl {} failed: {}",
+        shown.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

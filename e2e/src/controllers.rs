@@ -187,7 +187,7 @@ pub fn install_crds() {
             args.push("-f".into());
             args.push(bases.join(file).to_string_lossy().into_owned());
         }
-        run_kubectl_checked(&args);
+        crate::kubectl(&args);
         let mut wait = vec![
             "wait".to_string(),
             "--for=condition=Established".into(),
@@ -200,23 +200,8 @@ pub fn install_crds() {
                 .expect("CRD files are named <group>_<plural>.yaml");
             wait.push(format!("crd/{plural}.{group}"));
         }
-        run_kubectl_checked(&wait);
+        crate::kubectl(&wait);
     });
-}
-
-fn run_kubectl_checked(args: &[String]) {
-    let output = Command::new("kubectl")
-        .arg("--kubeconfig")
-        .arg(ensure_cluster().kubeconfig())
-        .args(args)
-        .output()
-        .expect("cannot run kubectl");
-    assert!(
-        output.status.success(),
-        "kubectl {} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 /// The controller binary cargo built next to this test binary. Panics with the command to run

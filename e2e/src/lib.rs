@@ -29,7 +29,7 @@ mod namespace;
 mod services;
 mod wait;
 
-pub use cluster::{TestEnv, cluster_dir, ensure_cluster, workspace_root};
+pub use cluster::{TestEnv, cluster_dir, ensure_cluster, kubectl, workspace_root};
 pub use controllers::{LocalControllers, install_crds};
 pub use git::{GitServerRepo, WorkTree};
 pub use namespace::{TEMP_NAMESPACE_LABEL, unique_name, with_temp_namespace};

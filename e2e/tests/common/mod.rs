@@ -234,22 +234,7 @@ impl Gitops {
     }
 }
 
-/// Runs kubectl against the test cluster; panics with its stderr when it fails.
-pub fn kubectl(args: &[&str]) -> String {
-    let output = Command::new("kubectl")
-        .arg("--kubeconfig")
-        .arg(ensure_cluster().kubeconfig())
-        .args(args)
-        .output()
-        .expect("cannot run kubectl");
-    assert!(
-        output.status.success(),
-        "kubectl {} failed: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+pub use ferroflux_e2e::kubectl;
 
 /// The Ready condition of `ks`, if any.
 pub fn ready_condition(ks: &Kustomization) -> Option<Condition> {
