@@ -100,8 +100,8 @@ pub fn chart_value(chart: &Chart, is_root: bool) -> Value {
 pub struct TemplateSource {
     /// `<chart path>/templates/x.yaml`.
     pub path: String,
-    /// The template source.
-    pub text: String,
+    /// The template source (shared with the parsed tree).
+    pub text: Arc<str>,
 }
 
 /// One template file to execute, with the data of its chart.
@@ -135,7 +135,7 @@ pub fn template_sources(chart: &Chart, full_path: &str, out: &mut Vec<TemplateSo
         if is_parsed(chart, &t.name) {
             out.push(TemplateSource {
                 path: format!("{full_path}/{}", t.name),
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: Arc::from(String::from_utf8_lossy(&t.data)),
             });
         }
     }

@@ -116,7 +116,7 @@ impl ParseQueue {
             let Some(s) = self.sources.get(i) else {
                 return;
             };
-            let result = parse_file(&s.path, &s.text).map_err(|e| exec_error(&s.path, e));
+            let result = parse_file(&s.path, s.text.clone()).map_err(|e| exec_error(&s.path, e));
             *self.parsed[i]
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner) = Some(result);

@@ -8,8 +8,8 @@ use std::sync::Arc;
 pub struct Source {
     /// The parse name (the file).
     pub name: String,
-    /// The full text.
-    pub text: String,
+    /// The full text (shared with whoever read the file).
+    pub text: Arc<str>,
 }
 
 impl Source {
@@ -39,8 +39,8 @@ pub struct Template {
 /// A statement of a template body.
 #[derive(Debug, Clone)]
 pub enum Node {
-    /// Literal text.
-    Text(String),
+    /// Literal text: its byte range in the template's [`Source`] text (not a copy of it).
+    Text(std::ops::Range<usize>),
     /// `{{ pipeline }}`.
     Action(Pipe),
     /// `{{if}}`, `{{with}}`, `{{range}}`: a pipeline, a body and an optional else body.

@@ -64,9 +64,10 @@ pub struct RenderOptions {
 /// [`Templates::add_parsed`]: files can be parsed on several threads, then added in order.
 pub struct ParsedFile(parser::Parsed);
 
-/// Parses `source` as template `name` (and the templates it defines), outside any set.
-pub fn parse_file(name: &str, source: &str) -> Result<ParsedFile, TemplateError> {
-    parser::parse(name, source).map(ParsedFile)
+/// Parses `source` as template `name` (and the templates it defines), outside any set. The
+/// parsed tree shares `source` rather than copying it.
+pub fn parse_file(name: &str, source: Arc<str>) -> Result<ParsedFile, TemplateError> {
+    parser::parse_shared(name, source).map(ParsedFile)
 }
 
 /// A set of named templates that can call each other, like Go's `template.Template` with its
@@ -112,7 +113,7 @@ impl Templates {
             .chain(std::iter::once(parsed.main))
         {
             // Like Go, an empty body never replaces an existing template of that name.
-            if parser::is_empty_body(&t.body) && self.contains(&t.name) {
+            if parser::is_empty_body(&t.body, &t.source.text) && self.contains(&t.name) {
                 continue;
             }
             Arc::make_mut(&mut self.templates).insert(t.name.clone(), t);

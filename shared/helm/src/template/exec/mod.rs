@@ -185,7 +185,7 @@ impl<'n> State<'_, 'n> {
 
     fn walk(&mut self, out: &mut String, dot: &Value, node: &'n Node) -> Res<()> {
         match node {
-            Node::Text(t) => out.push_str(t),
+            Node::Text(range) => out.push_str(&self.source.text[range.clone()]),
             Node::Action(pipe) => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {

@@ -19,19 +19,24 @@ pub struct Parsed {
     pub defines: Vec<Template>,
 }
 
-/// Whether a body has nothing but white space (Go's `IsEmptyTree`).
-pub fn is_empty_body(body: &[Node]) -> bool {
+/// Whether a body (parsed from `text`) has nothing but white space (Go's `IsEmptyTree`).
+pub fn is_empty_body(body: &[Node], text: &str) -> bool {
     body.iter()
-        .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+        .all(|n| matches!(n, Node::Text(t) if text[t.clone()].trim().is_empty()))
 }
 
 /// Parses `text` under `name`.
 pub fn parse(name: &str, text: &str) -> Result<Parsed, TemplateError> {
+    parse_shared(name, Arc::from(text))
+}
+
+/// Parses `text` under `name`, the tree keeping `text` (not a copy of it) for error locations.
+pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError> {
     let source = Arc::new(Source {
         name: name.to_string(),
-        text: text.to_string(),
+        text: text.clone(),
     });
-    let tokens = lex(text).map_err(|e| TemplateError::Parse {
+    let tokens = lex(&text).map_err(|e| TemplateError::Parse {
         name: name.to_string(),
         line: source.line_col(e.pos).0,
         message: e.message,
@@ -153,7 +158,11 @@ impl<'a> Parser<'a> {
                     }
                     return Err(self.err_at(t.pos, "unexpected EOF".into()));
                 }
-                Tok::Text(s) => nodes.push(Node::Text(s.to_string())),
+                Tok::Text(s) => {
+                    // The token borrows from the source: its offset there.
+                    let start = s.as_ptr() as usize - self.source.text.as_ptr() as usize;
+                    nodes.push(Node::Text(start..start + s.len()));
+                }
                 Tok::Left => {
                     let kw = match &self.peek().tok {
                         Tok::Ident(k) => keyword(k),
@@ -260,11 +269,10 @@ impl<'a> Parser<'a> {
                             {
                                 return Err(self.err_at(p, "unexpected {{else}}".into()));
                             }
-                            if !is_empty_body(&body)
-                                && self
-                                    .defines
-                                    .iter()
-                                    .any(|d| d.name == name && !is_empty_body(&d.body))
+                            if !is_empty_body(&body, &self.source.text)
+                                && self.defines.iter().any(|d| {
+                                    d.name == name && !is_empty_body(&d.body, &d.source.text)
+                                })
                             {
                                 return Err(self.err_at(
                                     kt.pos,
