@@ -19,10 +19,8 @@ use ferroflux_kustomize::flux;
 
 /// The API group of Kustomization: owner labels and per-object annotations live under it.
 pub const GROUP: &str = "kustomize.toolkit.fluxcd.io";
-/// Label naming the Kustomization that applied an object.
-pub const NAME_LABEL: &str = "kustomize.toolkit.fluxcd.io/name";
-/// Label naming the namespace of the Kustomization that applied an object.
-pub const NAMESPACE_LABEL: &str = "kustomize.toolkit.fluxcd.io/namespace";
+/// The owner labels every applied object gets (defined with the API types).
+pub use ferroflux_api::kustomize::{NAME_LABEL, NAMESPACE_LABEL};
 
 /// What failed while applying.
 #[derive(Debug, thiserror::Error)]
