@@ -9,6 +9,7 @@ mod local_build;
 mod manifests;
 mod output;
 mod server_side_apply;
+mod sops_mask;
 mod wait;
 
 use std::process::ExitCode;
