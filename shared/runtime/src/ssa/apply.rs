@@ -252,47 +252,59 @@ impl ResourceManager {
             object: id.to_string(),
             source,
         };
-        let existing = api.get_opt(&id.name).await.map_err(read_err)?;
-        if existing.is_some() && ssa_policy.eq_ignore_ascii_case("ifnotpresent") {
+        let if_not_present = ssa_policy.eq_ignore_ascii_case("ifnotpresent");
+        if if_not_present && api.get_opt(&id.name).await.map_err(read_err)?.is_some() {
             return Ok(Step::Skip);
         }
         let params = PatchParams::apply(&owner.field_manager).force().dry_run();
-        match api.patch(&id.name, &params, &Patch::Apply(object)).await {
-            Ok(dry) => {
-                let Some(existing) = existing else {
-                    return Ok(Step::Apply {
-                        exists: false,
-                        cleanup: None,
-                    });
-                };
-                let dry = serde_json::to_value(dry).unwrap_or_default();
-                let live = serde_json::to_value(existing).unwrap_or_default();
-                let cleanup = match explicit_policy {
-                    Some(p) if p.eq_ignore_ascii_case("merge") => None,
-                    _ => cleanup_patch(&live, &owner.field_manager, &opts.cleanup),
-                };
-                if cleanup.is_none() && comparable(&dry) == comparable(&live) {
-                    Ok(Step::Unchanged)
-                } else {
-                    Ok(Step::Apply {
-                        exists: true,
-                        cleanup,
-                    })
-                }
-            }
-            Err(kube::Error::Api(s)) if existing.is_some() && is_immutable(&s) => {
+        let dry = match api.patch(&id.name, &params, &Patch::Apply(object)).await {
+            Ok(dry) => dry,
+            Err(kube::Error::Api(s)) if is_immutable(&s) => {
                 let forced = opts.force
                     || annotation(object, &owner.annotation_key("force")) == Some("enabled");
-                if forced {
+                return if forced {
                     Ok(Step::Recreate)
                 } else {
-                    Err(Error::Read {
-                        object: id.to_string(),
-                        source: kube::Error::Api(s),
-                    })
-                }
+                    Err(read_err(kube::Error::Api(s)))
+                };
             }
-            Err(source) => Err(read_err(source)),
+            Err(source) => return Err(read_err(source)),
+        };
+        // A dry-run that would create the object answers without a resourceVersion (nothing was
+        // stored); one that would update it carries the stored object's. Only an existing
+        // object needs reading, to compare it with what the apply would make of it.
+        if dry
+            .metadata
+            .resource_version
+            .as_deref()
+            .unwrap_or("")
+            .is_empty()
+        {
+            return Ok(Step::Apply {
+                exists: false,
+                cleanup: None,
+            });
+        }
+        let Some(existing) = api.get_opt(&id.name).await.map_err(read_err)? else {
+            // Deleted between the dry-run and the read: create it.
+            return Ok(Step::Apply {
+                exists: false,
+                cleanup: None,
+            });
+        };
+        let dry = serde_json::to_value(dry).unwrap_or_default();
+        let live = serde_json::to_value(existing).unwrap_or_default();
+        let cleanup = match explicit_policy {
+            Some(p) if p.eq_ignore_ascii_case("merge") => None,
+            _ => cleanup_patch(&live, &owner.field_manager, &opts.cleanup),
+        };
+        if cleanup.is_none() && comparable(&dry) == comparable(&live) {
+            Ok(Step::Unchanged)
+        } else {
+            Ok(Step::Apply {
+                exists: true,
+                cleanup,
+            })
         }
     }
 
