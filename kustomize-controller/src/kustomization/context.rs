@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::build_cache::BuildCache;
 use super::runs::RecentRuns;
+use super::source_watch::SourceCache;
 
 /// Shared state of the Kustomization reconciler.
 pub struct Context {
@@ -31,6 +32,8 @@ pub struct Context {
     pub runs: Arc<RecentRuns>,
     /// Objects built per artifact and build settings, shared by Kustomizations.
     pub builds: BuildCache,
+    /// The artifacts of the watched sources.
+    pub sources: SourceCache,
 }
 
 impl Context {
@@ -50,6 +53,7 @@ impl Context {
             field_manager: crate::CONTROLLER_NAME.to_string(),
             runs: Arc::default(),
             builds: BuildCache::default(),
+            sources: SourceCache::default(),
         }
     }
 

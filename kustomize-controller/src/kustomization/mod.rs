@@ -18,6 +18,7 @@ mod prune;
 mod runs;
 mod schedule;
 mod source;
+mod source_watch;
 
 pub use apply::{GROUP, NAME_LABEL, NAMESPACE_LABEL};
 pub use context::{Context, kube_config};
@@ -29,7 +30,7 @@ use ferroflux_runtime::conditions::{Outcome, StepError, summarize};
 use ferroflux_runtime::status::{apply_status, status_changed};
 use futures::StreamExt;
 use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
-use kube::runtime::watcher;
+use kube::runtime::{WatchStreamExt, reflector, watcher};
 use kube::{Api, ResourceExt};
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,10 +69,21 @@ pub async fn run(
     if !label_selector.is_empty() {
         watch_config = watch_config.labels(label_selector);
     }
-    let controller = Controller::new(api, watch_config)
+    let (reader, writer) = reflector::store();
+    let kustomizations = watcher(api, watch_config)
+        .modify(slim_for_cache)
+        .reflect(writer)
+        .applied_objects();
+    let controller = Controller::for_stream(kustomizations, reader)
         .with_config(ControllerConfig::default().concurrency(concurrency));
-    let controller =
-        notify::watch_sources(controller, &ctx.client, namespace.as_deref(), &ctx.runs).await;
+    let controller = source_watch::watch_sources(
+        controller,
+        &ctx.client,
+        namespace.as_deref(),
+        &ctx.runs,
+        &ctx.sources,
+    )
+    .await;
     controller
         .run(reconcile, error_policy, ctx)
         .for_each(|result| async move {
@@ -81,6 +93,21 @@ pub async fn run(
         })
         .await;
 }
+
+/// Drops what the reconciler never reads from the cached copy of a Kustomization: its
+/// `managedFields` (a tree per field manager, the largest part of a small object) and kubectl's
+/// `last-applied-configuration` annotation (a second copy of the spec). The controller holds
+/// every watched Kustomization in memory; status and finalizers are written with patches, never
+/// with this copy, so nothing is lost on the server.
+fn slim_for_cache(ks: &mut Kustomization) {
+    ks.metadata.managed_fields = None;
+    if let Some(annotations) = ks.metadata.annotations.as_mut() {
+        annotations.remove(LAST_APPLIED_ANNOTATION);
+    }
+}
+
+/// kubectl's client-side apply annotation.
+const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// Reconciles one Kustomization: the driver.
 pub async fn reconcile(

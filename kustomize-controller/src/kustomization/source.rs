@@ -110,6 +110,8 @@ pub async fn fetch_artifact(
     Ok(FetchedArtifact { dir })
 }
 
+/// The source's `status.artifact`: from the watch cache, else (source not watched or not seen
+/// yet) from the API server.
 async fn read_artifact(ks: &Kustomization, ctx: &Context) -> Result<(String, Value), SourceError> {
     let source_ref = &ks.spec.source_ref;
     let plural = match source_ref.kind.as_str() {
@@ -131,6 +133,12 @@ async fn read_artifact(ks: &Kustomization, ctx: &Context) -> Result<(String, Val
         .clone()
         .unwrap_or_else(|| ks.namespace().unwrap_or_default());
     let name = format!("{}/{}/{}", source_ref.kind, namespace, source_ref.name);
+    if let Some(artifact) = ctx
+        .sources
+        .artifact(&source_ref.kind, &namespace, &source_ref.name)
+    {
+        return Ok((name, artifact));
+    }
     let api: Api<DynamicObject> = Api::namespaced_with(ctx.client.clone(), &namespace, &resource);
     let source = match api.get_opt(&source_ref.name).await {
         Ok(Some(source)) => source,
