@@ -33,6 +33,8 @@ fi
 ours="${FERROFLUX_BENCH_OURS:-$root/target/release/kustomize-controller}"
 # --concurrent of both kustomize-controllers (Flux's default is 4)
 concurrent="${FERROFLUX_BENCH_CONCURRENT:-4}"
+# how many kubectl processes create the Kustomizations side by side
+creators="${FERROFLUX_BENCH_CREATORS:-8}"
 source_controller="$root/target/release/source-controller"
 e2e/cluster/up.sh >&2
 # shellcheck disable=SC1091
@@ -121,6 +123,8 @@ cluster_cpu_s() {
   echo "$total"
 }
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+# resident memory now, split into heap and stacks (anonymous) and mapped binary pages (file)
+rss_split_mib() { awk '/^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {printf "anon=%.1f file=%.1f", a/1024, f/1024}' "/proc/$1/status"; }
 now() { date +%s.%N; }
 
 # Requests to the API server are counted per controller with API Priority and Fairness: each
@@ -203,9 +207,13 @@ EOF
   pids+=("$kpid")
   sleep 2
 
-  local manifest="$work/ks-$ns.yaml"
-  for ((i = 0; i < n; i++)); do
-    cat <<EOF
+  # The N Kustomizations in $creators files, created by as many kubectl processes at once: one
+  # kubectl creates objects one after another, and would measure its own round trips instead of
+  # the controller.
+  local c i
+  for ((c = 0; c < creators; c++)); do
+    for ((i = c; i < n; i += creators)); do
+      cat <<EOF
 ---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
 kind: Kustomization
@@ -219,12 +227,18 @@ spec:
   postBuild:
     substitute: {idx: "$i"}
 EOF
-  done >"$manifest"
+    done >"$work/ks-$ns-$c.yaml"
+  done
   local t0 t1 t2 ready
   local cluster_cpu0
   cluster_cpu0=$(cluster_cpu_s)
   t0=$(now)
-  kubectl apply -f "$manifest" >/dev/null
+  local creating=()
+  for ((c = 0; c < creators; c++)); do
+    kubectl apply -f "$work/ks-$ns-$c.yaml" >/dev/null &
+    creating+=($!)
+  done
+  wait "${creating[@]}"
   t1=$(now)
   while :; do
     ready=$(kubectl -n "$ns" get kustomizations.kustomize.toolkit.fluxcd.io \
@@ -236,16 +250,17 @@ EOF
     sleep 0.25
   done
   t2=$(now)
-  local at_ready after_idle cpu
+  local at_ready after_idle cpu rss_split
   at_ready=$(api_requests "$user")
+  rss_split=$(rss_split_mib "$kpid")
   cpu=$(cpu_s "$kpid")
   local apiserver_etcd_cpu
   apiserver_etcd_cpu=$(echo "$(cluster_cpu_s) - $cluster_cpu0" | bc)
   # what the controller keeps doing once everything is Ready (re-reconciles, polling)
   sleep 10
   after_idle=$(api_requests "$user")
-  printf '%s n=%d create_s=%.2f all_ready_s=%.2f peak_rss_mib=%s cpu_s=%s apiserver_etcd_cpu_s=%s api_requests_at_ready=%s api_s=%s per_ks=%.1f api_requests_10s_later=%s\n' \
-    "$side" "$n" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(peak_rss_mib "$kpid")" "$cpu" "$apiserver_etcd_cpu" \
+  printf '%s n=%d create_s=%.2f all_ready_s=%.2f peak_rss_mib=%s rss_now_mib(%s) cpu_s=%s apiserver_etcd_cpu_s=%s api_requests_at_ready=%s api_s=%s per_ks=%.1f api_requests_10s_later=%s\n' \
+    "$side" "$n" "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$(peak_rss_mib "$kpid")" "$rss_split" "$cpu" "$apiserver_etcd_cpu" \
     "${at_ready% *}" "${at_ready#* }" "$(echo "${at_ready% *} / $n" | bc -l)" "${after_idle% *}"
   # delete while the controllers run, so finalizers are removed and prune deletes the objects
   kubectl -n "$ns" delete kustomizations.kustomize.toolkit.fluxcd.io --all --timeout=300s >/dev/null || true
