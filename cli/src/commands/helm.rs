@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
+use ferroflux_helm::values::ValueFlags;
 use ferroflux_helm::{Chart, PrintOptions, RenderOptions};
 
 #[derive(Args, Debug)]
@@ -31,12 +32,20 @@ struct TemplateArgs {
     /// Values files, merged in order (later files win).
     #[arg(short = 'f', long = "values", value_name = "FILE")]
     values: Vec<PathBuf>,
-    /// Set values: `a.b=c,list={x,y},items[0].name=z`.
+    /// Set values: `a.b=c,list={x,y},items[0].name=z` (`true`, `null` and integers are typed).
     #[arg(long = "set", value_name = "EXPR")]
     set: Vec<String>,
-    /// Set values as strings.
+    /// Set values as strings: `a.b=1` sets the string "1".
     #[arg(long = "set-string", value_name = "EXPR")]
     set_string: Vec<String>,
+    /// Set JSON values: `a.b={"c":[1,2]},d="x"`, or one JSON object merged in whole:
+    /// `{"a": {"b": 1}}`.
+    #[arg(long = "set-json", value_name = "EXPR")]
+    set_json: Vec<String>,
+    /// Set values from files: `a.b=path/to/file` sets the file's content as a string (`-` reads
+    /// standard input). Local files only.
+    #[arg(long = "set-file", value_name = "EXPR")]
+    set_file: Vec<String>,
     /// Kubernetes version for `.Capabilities.KubeVersion` and the chart's `kubeVersion` check.
     #[arg(long = "kube-version", value_name = "VERSION")]
     kube_version: Option<String>,
@@ -104,6 +113,8 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
         values,
         set,
         set_string,
+        set_json,
+        set_file,
         kube_version,
         api_versions,
         include_crds,
@@ -114,7 +125,14 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
     } = args;
     let loaded =
         Chart::load(&chart).with_context(|| format!("loading chart {}", chart.display()))?;
-    let user_values = ferroflux_helm::values::user_values(&values, &set, &set_string)?;
+    // Helm's order: -f files, then --set-json, --set, --set-string, --set-file.
+    let user_values = ferroflux_helm::values::user_values(&ValueFlags {
+        files: values,
+        set_json,
+        set,
+        set_string,
+        set_file,
+    })?;
     let options = RenderOptions {
         release_name: release,
         namespace: explicit_namespace(argv).unwrap_or_else(|| "default".into()),
@@ -124,6 +142,8 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
         is_upgrade,
         include_crds,
         skip_schema_validation,
+        // One render and exit: keys for genCA & co. are made on the free cores meanwhile.
+        pregenerate_keys: true,
         ..RenderOptions::default()
     };
     let rendered = ferroflux_helm::render(&loaded, &options)?;
@@ -204,6 +224,7 @@ mod tests {
     fn prints_exactly_what_helm_template_prints() {
         let chart = fixture("podinfo/charts/podinfo");
         let prod = fixture("podinfo/charts/podinfo/values-prod.yaml");
+        let annotation_file = format!("podAnnotations.prod={prod}");
         let cases: Vec<Vec<&str>> = vec![
             vec!["demo", &chart, "--skip-tests"],
             vec!["demo", &chart, "-n", "apps", "-f", &prod, "--skip-tests"],
@@ -231,6 +252,15 @@ mod tests {
                 "monitoring.coreos.com/v1",
                 "--set",
                 "serviceMonitor.enabled=true",
+                "--skip-tests",
+            ],
+            vec![
+                "demo",
+                &chart,
+                "--set-json",
+                r#"replicaCount=3,podAnnotations={"a":"b","n":1}"#,
+                "--set-file",
+                &annotation_file,
                 "--skip-tests",
             ],
             vec!["demo", &chart, "--show-only", "templates/service.yaml"],

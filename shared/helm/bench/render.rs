@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use ferroflux_helm::values::ValueFlags;
 use ferroflux_helm::{Chart, PrintOptions, RenderOptions};
 
 // The allocator of the `ferroflux` binary, so that this measures what the CLI does.
@@ -27,10 +28,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..iterations {
         let start = Instant::now();
         let chart = Chart::load(chart_dir)?;
-        let values = ferroflux_helm::values::user_values(&values_files, &[], &[])?;
+        let values = ferroflux_helm::values::user_values(&ValueFlags {
+            files: values_files.clone(),
+            ..Default::default()
+        })?;
         let options = RenderOptions {
             release_name: "rel".into(),
             values,
+            // As `ferroflux helm template` renders.
+            pregenerate_keys: true,
             ..Default::default()
         };
         let rendered = ferroflux_helm::render(&chart, &options)?;

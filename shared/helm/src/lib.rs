@@ -13,8 +13,11 @@ mod error;
 pub mod pathmatch;
 pub mod render;
 pub mod template;
+mod utf8;
 pub mod values;
 pub mod yaml;
+mod yaml_comments;
+mod yaml_head;
 
 pub use chart::Chart;
 pub use error::Error;

@@ -40,6 +40,22 @@ pub fn matches(pattern: &str, name: &str, dialect: Dialect) -> bool {
     {
         return expanded.iter().any(|p| matches(p, name, dialect));
     }
+    // The common .helmignore rules (`OWNERS`, `*.swp`) need no pattern machinery: loading a chart
+    // matches every file against every rule.
+    let special = |s: &str| {
+        s.contains(['*', '?', '[', '\\']) || (dialect == Dialect::Glob && s.contains('{'))
+    };
+    if !special(pattern) {
+        return pattern == name;
+    }
+    if let Some(suffix) = pattern.strip_prefix('*')
+        && !special(suffix)
+        && !suffix.contains('/')
+    {
+        return name
+            .strip_suffix(suffix)
+            .is_some_and(|head| !head.contains('/'));
+    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n, dialect)
@@ -184,6 +200,10 @@ mod tests {
         assert!(!m("[^a-c]x", "bx"));
         assert!(m(".?*", ".git"));
         assert!(!m(".?*", "."));
+        // The literal and `*suffix` shortcuts.
+        assert!(m("OWNERS", "OWNERS") && !m("OWNERS", "OWNERS2"));
+        assert!(m("*~", "a~") && !m("*~", "d/a~") && m("*", "abc") && !m("*", "a/b"));
+        assert!(m("*.swp", ".swp") && !m("*.swp", "a.swpx"));
     }
 
     #[test]

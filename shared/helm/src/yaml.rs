@@ -13,18 +13,44 @@ pub struct YamlError(pub String);
 /// Decodes one YAML document (the first one, like Go's `yaml.Unmarshal`) into JSON values.
 /// An empty document decodes to `null`.
 pub fn from_str(source: &str) -> Result<Value, YamlError> {
+    decode(source)
+}
+
+/// [`from_str`] for a file that may be mostly comments (a chart's `values.yaml`, a `-f` file):
+/// full-line comments are emptied first (see [`crate::yaml_comments`]); the result is the same.
+pub fn from_str_commented(source: &str) -> Result<Value, YamlError> {
+    match crate::yaml_comments::empty_comment_lines(source) {
+        Some(emptied) => decode(&emptied),
+        None => decode(source),
+    }
+}
+
+fn decode(source: &str) -> Result<Value, YamlError> {
     let mut builder = Builder::default();
-    // Comments are never needed; another crate may turn the parser's comment events on.
-    let mut options = granit_parser::Options::default();
-    options.emit_comments = false;
-    let parser = Parser::new_from_str_with_options(source, options);
-    for event in parser {
+    for event in events(source) {
         let (event, _span) = event.map_err(|e| YamlError(format!("yaml: {e}")))?;
         if builder.feed(event)? {
             break;
         }
     }
     Ok(builder.result.unwrap_or(Value::Null))
+}
+
+fn events(source: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
+    // Comments are never needed; another crate may turn the parser's comment events on.
+    let mut options = granit_parser::Options::default();
+    options.emit_comments = false;
+    Parser::new_from_str_with_options(source, options)
+}
+
+/// Like [`from_str`], but of a top-level mapping only the entries under `keep` are built: the
+/// rest is read (so every error [`from_str`] reports is still reported) and dropped. A document
+/// with anchors, aliases or merge keys is decoded whole.
+pub fn head_from_str(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
+    match crate::yaml_head::decode_head(keep, events(source)) {
+        Some(result) => result,
+        None => decode(source),
+    }
 }
 
 /// One open collection while building the tree.
@@ -34,7 +60,7 @@ enum Frame {
 }
 
 #[derive(Default)]
-struct Builder {
+pub(crate) struct Builder {
     stack: Vec<Frame>,
     anchors: Vec<(usize, Value)>,
     result: Option<Value>,
@@ -42,8 +68,18 @@ struct Builder {
 }
 
 impl Builder {
+    /// Whether the next event is a key of the top-level mapping.
+    pub(crate) fn expects_top_level_key(&self) -> bool {
+        matches!(self.stack.as_slice(), [Frame::Map(_, None, _)])
+    }
+
+    /// The decoded document so far (complete once `feed` returned true).
+    pub(crate) fn into_result(self) -> Value {
+        self.result.unwrap_or(Value::Null)
+    }
+
     /// Feeds one event; returns true once the first document is complete.
-    fn feed(&mut self, event: Event<'_>) -> Result<bool, YamlError> {
+    pub(crate) fn feed(&mut self, event: Event<'_>) -> Result<bool, YamlError> {
         match event {
             Event::DocumentStart(..) => self.started = true,
             Event::DocumentEnd => return Ok(self.started),
@@ -149,7 +185,11 @@ fn format_number_key(n: &Number) -> String {
 }
 
 /// Resolves a scalar with YAML 1.1 rules (as go-yaml v2 does).
-fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, YamlError> {
+pub(crate) fn resolve_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> Result<Value, YamlError> {
     if let Some(tag) = tag {
         match tag.suffix() {
             "str" => return Ok(Value::String(text.to_string())),

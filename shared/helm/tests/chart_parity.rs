@@ -176,3 +176,41 @@ fn traefik() {
         Case::new(chart).kube_version("1.10.0"),
     ]);
 }
+
+/// `--set-json` and `--set-file`, alone and with the other value flags (Helm applies `-f`, then
+/// `--set-json`, `--set`, `--set-string`, `--set-file`): the chart prints its values and their Go
+/// types, so JSON numbers must come out as float64 and file contents as strings.
+#[test]
+fn set_json_and_set_file() {
+    let files =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts/value-flags/files");
+    let script = files.join("script.sh").display().to_string();
+    let plain = files.join("plain.txt").display().to_string();
+    let chart = || Case::local("value-flags");
+    run_cases(&[
+        chart().set_json(r#"obj.nested={"c":[1,2.5,"x",true,null],"d":{"e":1e3}}"#),
+        chart().set_json(r#"list=[1,2], n=3 , s="a,b",empty=,nul=null,obj.keep=false"#),
+        chart().set_json(r#"items[1]={"k":"v"},items[0]=0"#),
+        chart().set_json(r#" {"replicas": 7, "obj": {"added": {"x": [1]}}, "list": null} "#),
+        chart()
+            .set_json("replicas=5")
+            .set("replicas=6")
+            .set_json(r#"obj={"fromJson":1}"#),
+        chart()
+            .set_json(r#"a.b="é\u00e9\n",c=-0.5"#)
+            .set_string("c=str"),
+        chart().set_file(&format!("script={script}")),
+        chart().set_file(&format!("a.b={script},c={plain}")),
+        chart().set_file(&format!("files={{{script},{plain}}},empty=")),
+        chart()
+            .set_string("replicas=x")
+            .set_file(&format!("replicas={plain}"))
+            .set_json("replicas=2"),
+        // Refused by both.
+        chart().set_json("a={bad"),
+        chart().set_json(r#"{"a": 1"#),
+        chart().set_json("a"),
+        chart().set_file("a=/nonexistent/ferroflux-value-file"),
+        chart().set_file("a"),
+    ]);
+}

@@ -177,7 +177,7 @@ pub(super) fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
             continue;
         }
         let raw = entry.path_bytes().into_owned();
-        let name = String::from_utf8_lossy(&raw).replace('\\', "/");
+        let name = crate::utf8::lossy(&raw).replace('\\', "/");
         let parts: Vec<&str> = name
             .split('/')
             .filter(|p| !p.is_empty() && *p != ".")
@@ -213,12 +213,12 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     let mut requirements = None;
     let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
     for file in files {
-        let text = || String::from_utf8_lossy(&file.data).into_owned();
+        let text = || crate::utf8::lossy(&file.data);
         match file.name.as_str() {
             "Chart.yaml" => metadata = Some(Metadata::from_yaml(&text())?),
-            "requirements.yaml" => requirements = Some(text()),
+            "requirements.yaml" => requirements = Some(text().into_owned()),
             "values.yaml" => {
-                chart.values = match crate::yaml::from_str(&text()) {
+                chart.values = match crate::yaml::from_str_commented(&text()) {
                     Ok(serde_json::Value::Object(map)) => Arc::new(map),
                     Ok(serde_json::Value::Null) => Arc::default(),
                     Ok(_) => {

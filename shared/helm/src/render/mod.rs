@@ -37,6 +37,11 @@ pub struct RenderOptions {
     pub include_crds: bool,
     /// Skip `values.schema.json` validation.
     pub skip_schema_validation: bool,
+    /// Start generating the RSA keys that the templates' `genCA`, `genSelfSignedCert` and
+    /// `genSignedCert` calls may use right away, on other threads, so that the render waits for
+    /// them side by side instead of one after the other. For a one-shot process with free cores
+    /// (`helm template`); keys no call takes are thrown away.
+    pub pregenerate_keys: bool,
 }
 
 impl Default for RenderOptions {
@@ -51,6 +56,7 @@ impl Default for RenderOptions {
             revision: 1,
             include_crds: false,
             skip_schema_validation: false,
+            pregenerate_keys: false,
         }
     }
 }
@@ -121,7 +127,7 @@ fn collect_crds(chart: &Chart, full_path: &str) -> Vec<Crd> {
         .crd_files()
         .map(|f| Crd {
             source: format!("{full_path}/{}", f.name),
-            content: String::from_utf8_lossy(&f.data).into_owned(),
+            content: crate::utf8::lossy(&f.data).into_owned(),
         })
         .collect();
     for sub in &chart.dependencies {

@@ -83,7 +83,7 @@ impl TemplateObject for Files {
             "Get" => string_arg(args, name).map(|n| {
                 Value::String(
                     self.get(&n)
-                        .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+                        .map(|f| crate::utf8::lossy(&f.data).into_owned())
                         .unwrap_or_default(),
                 )
             }),
@@ -101,7 +101,7 @@ impl TemplateObject for Files {
             "Lines" => string_arg(args, name).map(|n| {
                 let lines = match self.get(&n) {
                     Some(f) if !f.data.is_empty() => {
-                        let s = String::from_utf8_lossy(&f.data);
+                        let s = crate::utf8::lossy(&f.data);
                         let s = s.strip_suffix('\n').unwrap_or(&s);
                         s.split('\n').map(Value::from).collect()
                     }
@@ -110,7 +110,7 @@ impl TemplateObject for Files {
                 Value::from(lines)
             }),
             "AsConfig" => Ok(Value::String(
-                self.as_map(|d| String::from_utf8_lossy(d).into_owned()),
+                self.as_map(|d| crate::utf8::lossy(d).into_owned()),
             )),
             "AsSecrets" => {
                 Ok(Value::String(self.as_map(|d| {

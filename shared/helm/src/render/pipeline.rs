@@ -20,7 +20,7 @@ use super::sort::FileDocs;
 use super::{RenderOptions, exec_error};
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::template::{Map, ParsedFile, Templates, Value, parse_file, spawn_exec_thread};
+use crate::template::{Map, ParsedFile, Templates, Value, key_pool, parse_file, spawn_exec_thread};
 use crate::values::{coalesce, schema};
 use ferroflux_semver::is_compatible_range;
 
@@ -37,6 +37,10 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     let mut sources = Vec::new();
     data::template_sources(chart, chart.name(), &mut sources);
     sources.sort_by(|a, b| data::parse_order(&a.path, &b.path));
+    if options.pregenerate_keys {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        key_pool::pregenerate(key_pool::wanted(sources.iter().map(|s| &*s.text), cores));
+    }
     let notes_path = format!("{}/templates/NOTES.txt", chart.name());
 
     let queue = Arc::new(ParseQueue::new(sources));

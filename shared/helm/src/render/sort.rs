@@ -255,7 +255,7 @@ fn classify_documents(path: &str, content: &str) -> Result<Vec<Doc>, SortError> 
 /// `kind` and `metadata` blocks are decoded, as long as they exist. Other errors stand, worded as
 /// go-yaml words the common ones.
 fn parse_head(doc: &str) -> Result<Json, crate::yaml::YamlError> {
-    let error = match crate::yaml::from_str(doc) {
+    let error = match crate::yaml::head_from_str(doc, &["kind", "metadata"]) {
         Ok(v) => return Ok(v),
         Err(e) => e,
     };

@@ -28,8 +28,7 @@
 //! Known differences from Go/Helm, all checked against the real `helm template`:
 //! - `semver`'s `Major`/`Minor`/`Patch` are `int` (Go: `uint64`); other integer types are as in Go
 //!   (`int` for literals and `len`, `int64` from sprig math, `float64` from values).
-//! - `derivePassword` fails with a clear error; `getHostByName`
-//!   returns "" (no network I/O).
+//! - `getHostByName` returns "" (no network I/O).
 //! - Random and time functions match in shape (charset, length, format), not value.
 //! - Map keys that are not strings do not exist (Go templates rarely see them).
 
@@ -46,6 +45,7 @@ mod value;
 
 pub use error::TemplateError;
 pub use exec::{spawn_exec_thread, with_exec_stack};
+pub(crate) use funcs::key_pool;
 use std::collections::HashMap;
 use std::sync::Arc;
 pub use value::{Dict, Map, TemplateObject, Value};

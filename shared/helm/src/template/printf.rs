@@ -65,7 +65,7 @@ fn format_one(verb: char, spec: &Spec, v: &Value) -> String {
             Some(p) => s.chars().take(p).collect(),
             None => s.clone(),
         },
-        ('s', Value::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+        ('s', Value::Bytes(b)) => crate::utf8::lossy(b).into_owned(),
         ('s', Value::Map(_)) => fmt_v(&v),
         ('q', Value::String(s)) => go_quote(s),
         ('q', Value::Int(i)) => format!("'{}'", char::from_u32(*i as u32).unwrap_or('\u{fffd}')),

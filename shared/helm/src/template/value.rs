@@ -236,7 +236,7 @@ impl Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Bytes(b) => serde_json::Value::String(String::from_utf8_lossy(b).into_owned()),
+            Value::Bytes(b) => serde_json::Value::String(crate::utf8::lossy(b).into_owned()),
             Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
             Value::Map(m) => m.with(|m| {
                 serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())

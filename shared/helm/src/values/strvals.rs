@@ -1,38 +1,73 @@
-//! `--set` / `--set-string` parsing, as Helm's `strvals`: `a.b=c`, lists `{a,b}`, indexes
-//! `a[0]=x`, `\` escapes, typed scalars (`true`, `null`, integers) unless `--set-string`.
+//! `--set`, `--set-string`, `--set-json` and `--set-file` parsing, as Helm's `strvals`: `a.b=c`,
+//! lists `{a,b}`, indexes `a[0]=x`, `\` escapes; scalars typed (`true`, `null`, integers) for
+//! `--set`, kept as strings for `--set-string`, decoded as JSON for `--set-json` and read from the
+//! named file for `--set-file`.
 
 use serde_json::Value as Json;
 
 use super::coalesce::Table;
+use super::json_value;
 
 /// Largest list index accepted (Helm's limit).
 const MAX_INDEX: usize = 65536;
 /// Deepest key nesting accepted (Helm's limit).
 const MAX_NESTED_NAME_LEVEL: usize = 30;
 
-/// A `--set` expression Helm refuses.
+/// A `--set`-style expression Helm refuses.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("failed parsing --set data: {0}")]
+#[error("{0}")]
 pub struct SetError(pub String);
+
+/// Reads the file a `--set-file` value names; the error is worded as Go's.
+pub type FileReader<'r> = dyn FnMut(&str) -> Result<String, String> + 'r;
+
+/// How the values of an expression are read.
+enum Mode<'r> {
+    /// `--set`: bool, null, int64, else string.
+    Typed,
+    /// `--set-string`: every value a string.
+    Strings,
+    /// `--set-json`: each value one JSON document (numbers are float64).
+    Json,
+    /// `--set-file`: each value the content of the file it names.
+    File(&'r mut FileReader<'r>),
+}
 
 /// Parses a `--set` expression into `dest` (scalars are typed: bool, null, int64, else string).
 pub fn parse_set(expr: &str, dest: &mut Table) -> Result<(), SetError> {
-    Parser {
-        chars: expr.chars().collect(),
-        pos: 0,
-        strings: false,
-    }
-    .parse(dest)
+    Parser::new(expr, Mode::Typed)
+        .parse(dest)
+        .map_err(|e| SetError(format!("failed parsing --set data: {e}")))
 }
 
 /// Parses a `--set-string` expression into `dest` (every scalar is a string).
 pub fn parse_set_string(expr: &str, dest: &mut Table) -> Result<(), SetError> {
-    Parser {
-        chars: expr.chars().collect(),
-        pos: 0,
-        strings: true,
+    Parser::new(expr, Mode::Strings)
+        .parse(dest)
+        .map_err(|e| SetError(format!("failed parsing --set-string data: {e}")))
+}
+
+/// Parses a `--set-json` expression into `dest`: `a.b=<json>,c=<json>`, or one JSON object merged
+/// in whole. Helm's message names the expression, not the reason.
+pub fn parse_set_json(expr: &str, dest: &mut Table) -> Result<(), SetError> {
+    let trimmed = expr.trim();
+    if trimmed.starts_with('{') {
+        let object = json_value::parse_object(trimmed)
+            .map_err(|_| SetError(format!("failed parsing --set-json data JSON: {expr}")))?;
+        super::merge_user_values(dest, object);
+        return Ok(());
     }
-    .parse(dest)
+    Parser::new(expr, Mode::Json)
+        .parse(dest)
+        .map_err(|_| SetError(format!("failed parsing --set-json data {expr}")))
+}
+
+/// Parses a `--set-file` expression into `dest`: `a.b=path`, the value being the file's content
+/// as read by `read`.
+pub fn parse_set_file(expr: &str, dest: &mut Table, read: &mut FileReader) -> Result<(), SetError> {
+    Parser::new(expr, Mode::File(read))
+        .parse(dest)
+        .map_err(|e| SetError(format!("failed parsing --set-file data: {e}")))
 }
 
 /// Why a read stopped: at a stop character, or at the end of input.
@@ -41,10 +76,10 @@ enum Stop {
     End,
 }
 
-struct Parser {
+struct Parser<'r> {
     chars: Vec<char>,
     pos: usize,
-    strings: bool,
+    mode: Mode<'r>,
 }
 
 fn err<T>(msg: impl Into<String>) -> Result<T, SetError> {
@@ -54,7 +89,15 @@ fn err<T>(msg: impl Into<String>) -> Result<T, SetError> {
 /// The result of reading a value: set it and go on, or set it and stop (end of input).
 type Step = Result<bool, SetError>;
 
-impl Parser {
+impl<'r> Parser<'r> {
+    fn new(expr: &str, mode: Mode<'r>) -> Self {
+        Parser {
+            chars: expr.chars().collect(),
+            pos: 0,
+            mode,
+        }
+    }
+
     fn parse(mut self, dest: &mut Table) -> Result<(), SetError> {
         while self.key(dest, 0)? {}
         Ok(())
@@ -81,28 +124,13 @@ impl Parser {
         (out, Stop::End)
     }
 
-    fn typed(&self, raw: String) -> Json {
-        if self.strings {
-            return Json::String(raw);
+    /// A scalar as the mode reads it (`--set-json` values never come here).
+    fn scalar(&mut self, raw: String) -> Result<Json, SetError> {
+        match &mut self.mode {
+            Mode::Typed | Mode::Json => Ok(typed(raw)),
+            Mode::Strings => Ok(Json::String(raw)),
+            Mode::File(read) => read(&raw).map(Json::String).map_err(SetError),
         }
-        if raw.eq_ignore_ascii_case("true") {
-            return Json::Bool(true);
-        }
-        if raw.eq_ignore_ascii_case("false") {
-            return Json::Bool(false);
-        }
-        if raw.eq_ignore_ascii_case("null") {
-            return Json::Null;
-        }
-        if raw == "0" {
-            return Json::from(0i64);
-        }
-        if !raw.starts_with('0')
-            && let Ok(i) = raw.parse::<i64>()
-        {
-            return Json::from(i);
-        }
-        Json::String(raw)
     }
 
     /// Reads `{a,b}` when the value starts with `{`; `None` when it is not a list.
@@ -120,16 +148,24 @@ impl Parser {
                     if self.chars.get(self.pos) == Some(&',') {
                         self.pos += 1;
                     }
-                    list.push(self.typed(raw));
-                    return Some(Ok(Json::Array(list)));
+                    return Some(self.scalar(raw).map(|v| {
+                        list.push(v);
+                        Json::Array(list)
+                    }));
                 }
-                Stop::At(_) => list.push(self.typed(raw)),
+                Stop::At(_) => match self.scalar(raw) {
+                    Ok(v) => list.push(v),
+                    Err(e) => return Some(Err(e)),
+                },
             }
         }
     }
 
     /// Reads the value after `=`; returns it and whether more input follows.
     fn value(&mut self) -> Result<(Json, bool), SetError> {
+        if matches!(self.mode, Mode::Json) {
+            return self.json_value();
+        }
         if self.pos >= self.chars.len() {
             return Ok((Json::String(String::new()), false));
         }
@@ -137,7 +173,35 @@ impl Parser {
             return Ok((list?, self.pos < self.chars.len()));
         }
         let (raw, stop) = self.until(&[',']);
-        Ok((self.typed(raw), matches!(stop, Stop::At(_))))
+        Ok((self.scalar(raw)?, matches!(stop, Stop::At(_))))
+    }
+
+    /// A `--set-json` value: one JSON document (an empty value is null), then blanks and one
+    /// comma. Whatever follows the document starts the next key, as in Helm.
+    fn json_value(&mut self) -> Result<(Json, bool), SetError> {
+        if self.skip_blanks_and_comma() {
+            return Ok((Json::Null, true));
+        }
+        let rest: String = self.chars[self.pos..].iter().collect();
+        let (value, len) = json_value::decode_prefix(&rest).map_err(SetError)?;
+        self.pos += rest[..len].chars().count();
+        self.skip_blanks_and_comma();
+        Ok((value, true))
+    }
+
+    /// Go's `emptyVal`: skips blanks; true at the end or at a comma (which it consumes).
+    fn skip_blanks_and_comma(&mut self) -> bool {
+        while let Some(&c) = self.chars.get(self.pos) {
+            if c == ',' {
+                self.pos += 1;
+                return true;
+            }
+            if !c.is_whitespace() {
+                return false;
+            }
+            self.pos += 1;
+        }
+        true
     }
 
     /// Reads one `key...=value`; returns whether more input follows.
@@ -254,6 +318,28 @@ impl Parser {
             }
         }
     }
+}
+
+/// A `--set` scalar: bool, null, int64 (no leading zero), else the string.
+fn typed(raw: String) -> Json {
+    if raw.eq_ignore_ascii_case("true") {
+        return Json::Bool(true);
+    }
+    if raw.eq_ignore_ascii_case("false") {
+        return Json::Bool(false);
+    }
+    if raw.eq_ignore_ascii_case("null") {
+        return Json::Null;
+    }
+    if raw == "0" {
+        return Json::from(0i64);
+    }
+    if !raw.starts_with('0')
+        && let Ok(i) = raw.parse::<i64>()
+    {
+        return Json::from(i);
+    }
+    Json::String(raw)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use ferroflux_helm::values::ValueFlags;
 use ferroflux_helm::{Chart, PrintOptions, RenderOptions};
 
 /// The repository root.
@@ -83,6 +84,8 @@ pub struct Case {
     values: Vec<PathBuf>,
     set: Vec<String>,
     set_string: Vec<String>,
+    set_json: Vec<String>,
+    set_file: Vec<String>,
     namespace: Option<String>,
     kube_version: Option<String>,
     api_versions: Vec<String>,
@@ -145,6 +148,16 @@ impl Case {
         self.set_string.push(expr.to_string());
         self
     }
+    /// `--set-json`.
+    pub fn set_json(mut self, expr: &str) -> Case {
+        self.set_json.push(expr.to_string());
+        self
+    }
+    /// `--set-file`.
+    pub fn set_file(mut self, expr: &str) -> Case {
+        self.set_file.push(expr.to_string());
+        self
+    }
     /// `-n`.
     pub fn namespace(mut self, ns: &str) -> Case {
         self.namespace = Some(ns.to_string());
@@ -198,6 +211,12 @@ impl Case {
         for s in &self.set_string {
             args.extend(["--set-string".to_string(), s.clone()]);
         }
+        for s in &self.set_json {
+            args.extend(["--set-json".to_string(), s.clone()]);
+        }
+        for s in &self.set_file {
+            args.extend(["--set-file".to_string(), s.clone()]);
+        }
         if let Some(ns) = &self.namespace {
             args.extend(["-n".to_string(), ns.clone()]);
         }
@@ -237,8 +256,14 @@ impl Case {
     /// Runs our renderer: stdout as `helm template` would print it, or the error text.
     pub fn run_ours(&self) -> Result<String, String> {
         let chart = Chart::load(&self.chart).map_err(|e| e.to_string())?;
-        let values = ferroflux_helm::values::user_values(&self.values, &self.set, &self.set_string)
-            .map_err(|e| e.to_string())?;
+        let flags = ValueFlags {
+            files: self.values.clone(),
+            set_json: self.set_json.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_file: self.set_file.clone(),
+        };
+        let values = ferroflux_helm::values::user_values(&flags).map_err(|e| e.to_string())?;
         let options = RenderOptions {
             release_name: "rel".into(),
             namespace: self.namespace.clone().unwrap_or_else(|| "default".into()),
@@ -246,6 +271,8 @@ impl Case {
             kube_version: self.kube_version.clone(),
             api_versions: self.api_versions.clone(),
             include_crds: self.include_crds,
+            // As `ferroflux helm template` renders.
+            pregenerate_keys: true,
             ..RenderOptions::default()
         };
         let rendered = ferroflux_helm::render(&chart, &options).map_err(|e| e.to_string())?;

@@ -184,6 +184,7 @@ fn literal_type_error(arg: &Arg, msg: String) -> String {
         "int" | "int64" => format!("expected integer; found {arg}"),
         "bool" => format!("expected bool; found {arg}"),
         "float64" => format!("expected float; found {arg}"),
+        "uint32" => format!("expected unsigned integer; found {arg}"),
         other => format!("can't handle {arg} for arg of type {other}"),
     }
 }

@@ -64,6 +64,15 @@ pub fn int(args: &[Value], i: usize) -> Result<i64, FuncError> {
     }
 }
 
+/// A `uint32` parameter (template integer literals convert to it when they fit).
+pub fn uint32(args: &[Value], i: usize) -> Result<u32, FuncError> {
+    match &args[i] {
+        Value::Int(n) => u32::try_from(*n).map_err(|_| wrong(i, "uint32", &args[i])),
+        Value::Nil => Err(FuncError::Type(i, "invalid value; expected uint32".into())),
+        other => Err(wrong(i, "uint32", other)),
+    }
+}
+
 /// A `map[string]interface{}` parameter.
 pub fn map(args: &[Value], i: usize) -> Result<Dict, FuncError> {
     match args[i].resolved() {
@@ -76,7 +85,7 @@ pub fn map(args: &[Value], i: usize) -> Result<Dict, FuncError> {
 pub fn strval(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Bytes(b) => crate::utf8::lossy(b).into_owned(),
         other => fmt_v(other),
     }
 }

@@ -1,6 +1,6 @@
 //! sprig's key, certificate and password functions: `genPrivateKey`, `genCA`,
 //! `genSelfSignedCert`, `genSignedCert` (and `WithKey` variants), `buildCustomCert`,
-//! `htpasswd`, `bcrypt`.
+//! `htpasswd`, `bcrypt`, `derivePassword`.
 //!
 //! Like sprig, generated certificate keys are RSA-2048 (PKCS#1 `RSA PRIVATE KEY`) and
 //! `genPrivateKey "rsa"` is RSA-4096. RSA keys come from aws-lc (as fast as Go's generator; the
@@ -17,7 +17,7 @@ use rsa::pkcs8::EncodePrivateKey;
 
 use super::super::value::{Map, Value};
 use super::FuncResult;
-use super::args::{arity, fail, int, map, string, strval};
+use super::args::{arity, fail, int, map, string, strval, uint32};
 
 /// Calls a key/certificate/password function.
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
@@ -55,7 +55,15 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             )))
         }),
         "bcrypt" => arity(a, 1).and_then(|_| Ok(Value::String(bcrypt_hash(&string(a, 0)?)?))),
-        "derivePassword" => fail(format!("{name} is not supported by this renderer")),
+        "derivePassword" => arity(a, 5).and_then(|_| {
+            Ok(Value::String(super::derive_password::derive_password(
+                uint32(a, 0)?,
+                &string(a, 1)?,
+                &string(a, 2)?,
+                &string(a, 3)?,
+                &string(a, 4)?,
+            )))
+        }),
         _ => return None,
     })
 }
@@ -111,7 +119,7 @@ fn gen_private_key(kind: &str) -> String {
 }
 
 /// A new RSA key as (PKCS#8, PKCS#1) DER.
-fn rsa_key(size: aws_lc_rs::rsa::KeySize) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(super) fn rsa_key(size: aws_lc_rs::rsa::KeySize) -> Option<(Vec<u8>, Vec<u8>)> {
     use aws_lc_rs::encoding::AsDer;
     let key = aws_lc_rs::rsa::KeyPair::generate(size).ok()?;
     let pkcs8 = key.as_der().ok()?.as_ref().to_vec();
@@ -177,7 +185,8 @@ fn new_key(given: Option<String>) -> Result<(KeyPair, String), super::FuncError>
         let key = key_from_pem(&text)?;
         return Ok((key, text));
     }
-    let Some((pkcs8, pkcs1)) = rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048) else {
+    let generated = super::key_pool::take().or_else(|| rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048));
+    let Some((pkcs8, pkcs1)) = generated else {
         return fail("error generating RSA private key".to_string());
     };
     let key =

@@ -15,7 +15,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
     Some(match name {
         "b64enc" => arity(a, 1).and_then(|_| s(STANDARD.encode(string(a, 0)?))),
         "b64dec" => arity(a, 1).and_then(|_| match STANDARD.decode(string(a, 0)?) {
-            Ok(b) => s(String::from_utf8_lossy(&b).into_owned()),
+            Ok(b) => s(crate::utf8::lossy(&b).into_owned()),
             Err(e) => s(go_b64_error(&e)),
         }),
         "b32enc" => {
@@ -24,7 +24,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "b32dec" => {
             arity(a, 1).and_then(
                 |_| match data_encoding::BASE32.decode(string(a, 0)?.as_bytes()) {
-                    Ok(b) => s(String::from_utf8_lossy(&b).into_owned()),
+                    Ok(b) => s(crate::utf8::lossy(&b).into_owned()),
                     Err(e) => s(format!("illegal base32 data at input byte {}", e.position)),
                 },
             )

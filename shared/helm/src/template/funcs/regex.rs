@@ -1,11 +1,11 @@
-//! sprig's regular expression functions over RE2-compatible Rust regexes.
+//! sprig's regular expression functions over RE2-compatible Rust regexes (see [`super::pattern`]).
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, PoisonError};
 
 use std::borrow::Cow;
 
-use regex::{Regex, RegexBuilder};
+use super::pattern::Pattern as Regex;
 
 use super::super::value::Value;
 use super::args::{arity, int, string};
@@ -33,30 +33,24 @@ fn compile(pattern: &str) -> Result<Regex, FuncError> {
 }
 
 fn compile_new(pattern: &str) -> Result<Regex, FuncError> {
-    RegexBuilder::new(&go_syntax(pattern))
-        .octal(true)
-        .build()
-        .map_err(|e| {
-            let text = e.to_string();
-            let last = text
-                .lines()
-                .last()
-                .unwrap_or(&text)
-                .trim()
-                .trim_start_matches("error: ");
-            // Go's wording for the common mistakes; others keep Rust's.
-            let code = match last {
-                "unclosed character class" => "missing closing ]",
-                "unclosed group" => "missing closing )",
-                "unopened group" => "unexpected )",
-                "repetition operator missing expression" => {
-                    "missing argument to repetition operator"
-                }
-                "unrecognized escape sequence" => "invalid escape sequence",
-                other => other,
-            };
-            FuncError::Call(format!("error parsing regexp: {code}: `{pattern}`"))
-        })
+    Regex::new(&go_syntax(pattern)).map_err(|text| {
+        let last = text
+            .lines()
+            .last()
+            .unwrap_or(&text)
+            .trim()
+            .trim_start_matches("error: ");
+        // Go's wording for the common mistakes; others keep Rust's.
+        let code = match last {
+            "unclosed character class" => "missing closing ]",
+            "unclosed group" => "missing closing )",
+            "unopened group" => "unexpected )",
+            "repetition operator missing expression" => "missing argument to repetition operator",
+            "unrecognized escape sequence" => "invalid escape sequence",
+            other => other,
+        };
+        FuncError::Call(format!("error parsing regexp: {code}: `{pattern}`"))
+    })
 }
 
 /// Rewrites what Go's RE2 syntax means differently in Rust's: the Perl classes and word boundaries
@@ -168,18 +162,13 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         }),
         "regexFind" | "RegexFind" => arity(a, 2).and_then(|_| {
             let s = string(a, 1)?;
-            Ok(Value::from(
-                compile(&string(a, 0)?)?
-                    .find(&s)
-                    .map(|m| m.as_str())
-                    .unwrap_or(""),
-            ))
+            Ok(Value::from(compile(&string(a, 0)?)?.find(&s).unwrap_or("")))
         }),
         "regexFindAll" | "RegexFindAll" => arity(a, 3).and_then(|_| {
             let s = string(a, 1)?;
             let n = int(a, 2)?;
             let re = compile(&string(a, 0)?)?;
-            let it = re.find_iter(&s).map(|m| m.as_str());
+            let it = re.find_iter(&s);
             Ok(strs(if n < 0 {
                 it.collect()
             } else {
@@ -189,17 +178,13 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "regexReplaceAll" | "RegexReplaceAll" => arity(a, 3).and_then(|_| {
             let (s, repl) = (string(a, 1)?, string(a, 2)?);
             Ok(Value::String(
-                compile(&string(a, 0)?)?
-                    .replace_all(&s, repl.as_str())
-                    .into_owned(),
+                compile(&string(a, 0)?)?.replace_all(&s, &repl, true),
             ))
         }),
         "regexReplaceAllLiteral" | "RegexReplaceAllLiteral" => arity(a, 3).and_then(|_| {
             let (s, repl) = (string(a, 1)?, string(a, 2)?);
             Ok(Value::String(
-                compile(&string(a, 0)?)?
-                    .replace_all(&s, regex::NoExpand(&repl))
-                    .into_owned(),
+                compile(&string(a, 0)?)?.replace_all(&s, &repl, false),
             ))
         }),
         "regexSplit" | "RegexSplit" => arity(a, 3).and_then(|_| {
@@ -209,11 +194,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             if n == 0 {
                 return Ok(Value::from(Vec::new()));
             }
-            Ok(strs(if n < 0 {
-                re.split(&s).collect()
-            } else {
-                re.splitn(&s, n as usize).collect()
-            }))
+            Ok(strs(re.split(&s, usize::try_from(n).ok())))
         }),
         "regexQuoteMeta" => arity(a, 1).and_then(|_| Ok(Value::String(quote_meta(&string(a, 0)?)))),
         _ => return None,
