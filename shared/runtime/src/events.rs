@@ -21,6 +21,9 @@ use serde::Serialize;
 /// client-go's cache keep events as long).
 pub const SERIES_WINDOW: Duration = Duration::from_secs(6 * 60);
 
+/// How many events are written at once in the background; a caller publishing more waits.
+pub const EVENTS_IN_FLIGHT: usize = 16;
+
 /// Severity of an event, as notification-controller understands it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -106,6 +109,7 @@ impl Series {
 pub struct EventPublisher {
     client: kube::Client,
     series: Arc<Mutex<Series>>,
+    in_flight: Arc<tokio::sync::Semaphore>,
     http: reqwest::Client,
     events_addr: Option<String>,
     controller: String,
@@ -125,6 +129,7 @@ impl EventPublisher {
         Self {
             client,
             series: Arc::default(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(EVENTS_IN_FLIGHT)),
             http,
             events_addr: (!events_addr.is_empty()).then(|| events_addr.to_string()),
             controller: controller.to_string(),
@@ -135,6 +140,10 @@ impl EventPublisher {
     /// Records the event as a Kubernetes Event and forwards it to notification-controller.
     /// Failures are logged, never returned: an event must not fail a reconciliation.
     /// `metadata` keys are given without prefix; they are prefixed with the object's API group.
+    ///
+    /// As client-go's event broadcaster does, the writes happen in the background: the caller
+    /// waits only while [`EVENTS_IN_FLIGHT`] events are already being written. The event's time
+    /// is taken now, so events keep their order when listed.
     pub async fn publish(
         &self,
         object: &ObjectReference,
@@ -143,17 +152,30 @@ impl EventPublisher {
         message: &str,
         metadata: &BTreeMap<String, String>,
     ) {
-        if let Err(err) = self.record(object, severity, reason, message).await {
-            tracing::warn!(%err, "failed to record Kubernetes event");
-        }
-        if let Some(addr) = &self.events_addr {
-            let body = self.flux_event(object, severity, reason, message, metadata);
-            let sent = self.http.post(addr).json(&body).send().await;
-            match sent.and_then(|r| r.error_for_status()) {
-                Ok(_) => {}
-                Err(err) => tracing::warn!(err = %err.without_url(), "failed to forward event"),
+        let now = jiff::Timestamp::now();
+        let forward = self.events_addr.as_ref().map(|addr| {
+            let mut body = self.flux_event(object, severity, reason, message, metadata);
+            body.timestamp = now.to_string();
+            (addr.clone(), body)
+        });
+        let Ok(permit) = self.in_flight.clone().acquire_owned().await else {
+            return;
+        };
+        let (this, object, reason) = (self.clone(), object.clone(), reason.to_string());
+        let note = truncate(message, 1000);
+        tokio::spawn(async move {
+            let _permit = permit;
+            if let Err(err) = this.record(&object, severity, &reason, note, now).await {
+                tracing::warn!(%err, "failed to record Kubernetes event");
             }
-        }
+            if let Some((addr, body)) = forward {
+                let sent = this.http.post(addr).json(&body).send().await;
+                match sent.and_then(|r| r.error_for_status()) {
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(err = %err.without_url(), "failed to forward event"),
+                }
+            }
+        });
     }
 
     /// Writes the Kubernetes Event (`events.k8s.io/v1`, in the object's namespace, `default` for
@@ -163,13 +185,12 @@ impl EventPublisher {
         object: &ObjectReference,
         severity: Severity,
         reason: &str,
-        message: &str,
+        note: String,
+        now: jiff::Timestamp,
     ) -> Result<(), kube::Error> {
-        let note = truncate(message, 1000);
         let key = event_key(object, severity, reason, &note);
         let namespace = object.namespace.as_deref().unwrap_or("default");
         let api: Api<K8sEvent> = Api::namespaced(self.client.clone(), namespace);
-        let now = jiff::Timestamp::now();
         let repeat = self.lock_series().repeat(key, Instant::now());
         if let Some((name, count)) = repeat {
             let series = serde_json::json!({"series": EventSeries {
