@@ -27,15 +27,16 @@ if [ ! -x "$flux_bin" ]; then
     go build -trimpath -ldflags='-s -w' -o "$flux_bin" github.com/fluxcd/kustomize-controller) ||
     echo "Flux kustomize-controller could not be built: measuring Ferroflux alone" >&2
 fi
-# FERROFLUX_BENCH_SKIP_BUILD=1 reuses the binaries already in target/release
-[ -n "${FERROFLUX_BENCH_SKIP_BUILD:-}" ] || cargo build --release -p kustomize-controller -p source-controller >&2
+# The binaries as shipped: the `controller` profile (size-optimized release, see Cargo.toml).
+# FERROFLUX_BENCH_SKIP_BUILD=1 reuses the binaries already in target/controller
+[ -n "${FERROFLUX_BENCH_SKIP_BUILD:-}" ] || cargo build --profile controller -p kustomize-controller -p source-controller >&2
 # FERROFLUX_BENCH_OURS=<binary> measures another build of ours (e.g. an older one, for a before/after)
-ours="${FERROFLUX_BENCH_OURS:-$root/target/release/kustomize-controller}"
+ours="${FERROFLUX_BENCH_OURS:-$root/target/controller/kustomize-controller}"
 # --concurrent of both kustomize-controllers (Flux's default is 4)
 concurrent="${FERROFLUX_BENCH_CONCURRENT:-4}"
 # how many kubectl processes create the Kustomizations side by side
 creators="${FERROFLUX_BENCH_CREATORS:-8}"
-source_controller="$root/target/release/source-controller"
+source_controller="$root/target/controller/source-controller"
 e2e/cluster/up.sh >&2
 # shellcheck disable=SC1091
 . .cluster/services.env
