@@ -37,10 +37,10 @@ pub struct RenderOptions {
     pub include_crds: bool,
     /// Skip `values.schema.json` validation.
     pub skip_schema_validation: bool,
-    /// Start generating the RSA keys that the templates' `genCA`, `genSelfSignedCert` and
-    /// `genSignedCert` calls may use right away, on other threads, so that the render waits for
-    /// them side by side instead of one after the other. For a one-shot process with free cores
-    /// (`helm template`); keys no call takes are thrown away.
+    /// When a `genCA`, `genSelfSignedCert` or `genSignedCert` call makes its RSA key, start the
+    /// next one on another thread meanwhile, so that two keys are made side by side instead of
+    /// one after the other. For a one-shot process with free cores (`helm template`); a key no
+    /// later call takes is thrown away. Applies to the whole process once set.
     pub pregenerate_keys: bool,
 }
 

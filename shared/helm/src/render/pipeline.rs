@@ -38,8 +38,7 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     data::template_sources(chart, chart.name(), &mut sources);
     sources.sort_by(|a, b| data::parse_order(&a.path, &b.path));
     if options.pregenerate_keys {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        key_pool::pregenerate(key_pool::wanted(sources.iter().map(|s| &*s.text), cores));
+        key_pool::enable();
     }
     let notes_path = format!("{}/templates/NOTES.txt", chart.name());
 

@@ -185,8 +185,7 @@ fn new_key(given: Option<String>) -> Result<(KeyPair, String), super::FuncError>
         let key = key_from_pem(&text)?;
         return Ok((key, text));
     }
-    let generated = super::key_pool::take().or_else(|| rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048));
-    let Some((pkcs8, pkcs1)) = generated else {
+    let Some((pkcs8, pkcs1)) = super::key_pool::rsa2048() else {
         return fail("error generating RSA private key".to_string());
     };
     let key =

@@ -1,10 +1,11 @@
-//! RSA-2048 keys generated ahead of time, on other threads, for `genCA`, `genSelfSignedCert` and
-//! `genSignedCert`. Generating one takes ~50 ms, far longer than the rest of a render; a caller
-//! that knows keys will be needed (the chart's templates call those functions) starts them while
-//! the templates are still being parsed, and the keys are generated side by side on free cores.
-//! A key made earlier is as fresh and random as one made at the call: nothing is weakened, only
-//! the time the render waits for it.
+//! RSA-2048 keys for `genCA`, `genSelfSignedCert` and `genSignedCert`, made side by side. One
+//! takes ~50 ms, far longer than the rest of a render, and charts that make one make another
+//! right after (a CA, then the certificate it signs). Once enabled, a call that has to make its
+//! key also starts the next one on another thread, which the next call takes. A key made earlier
+//! is as fresh and random as one made at the call: nothing is weakened, only the wait is shorter.
+//! Nothing is started before a template actually asks for a key.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Keys as (PKCS#8, PKCS#1) DER.
@@ -22,9 +23,27 @@ static POOL: Mutex<Pool> = Mutex::new(Pool {
     pending: 0,
 });
 static KEY_DONE: Condvar = Condvar::new();
+static ENABLED: AtomicBool = AtomicBool::new(false);
 
-/// Starts generating `count` keys on background threads (each thread makes one).
-pub fn pregenerate(count: usize) {
+/// Lets key-making calls start the next key ahead (for a one-shot process with free cores).
+pub fn enable() {
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+/// A new RSA-2048 key: one made ahead if there is one (or is being made), else made now, with
+/// the next one started meanwhile when enabled.
+pub fn rsa2048() -> Option<Key> {
+    if let Some(key) = take() {
+        return Some(key);
+    }
+    if ENABLED.load(Ordering::Relaxed) {
+        pregenerate(1);
+    }
+    super::certs::rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048)
+}
+
+/// Starts making `count` keys on background threads (each thread makes one).
+fn pregenerate(count: usize) {
     for _ in 0..count {
         POOL.lock().unwrap_or_else(PoisonError::into_inner).pending += 1;
         let started = std::thread::Builder::new()
@@ -42,9 +61,8 @@ pub fn pregenerate(count: usize) {
     }
 }
 
-/// A key generated ahead of time, waiting for one still being generated; `None` when none was
-/// started (the caller generates its own).
-pub fn take() -> Option<Key> {
+/// A key made ahead, waiting for one still being made; `None` when none was started.
+fn take() -> Option<Key> {
     let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
     loop {
         if let Some(key) = pool.ready.pop() {
@@ -55,22 +73,4 @@ pub fn take() -> Option<Key> {
         }
         pool = KEY_DONE.wait(pool).unwrap_or_else(PoisonError::into_inner);
     }
-}
-
-/// How many RSA-2048 keys the template sources may ask for: calls of the functions that generate
-/// one (the `WithKey` variants take theirs), at most `limit`.
-pub fn wanted<'a>(sources: impl IntoIterator<Item = &'a str>, limit: usize) -> usize {
-    let mut count = 0;
-    for text in sources {
-        for name in ["genCA", "genSelfSignedCert", "genSignedCert"] {
-            count += text
-                .match_indices(name)
-                .filter(|(at, _)| !text[at + name.len()..].starts_with("WithKey"))
-                .count();
-        }
-        if count >= limit {
-            return limit;
-        }
-    }
-    count
 }
