@@ -27,6 +27,7 @@ pub use errors::Failure;
 use ferroflux_api::kustomize::v1::{Kustomization, KustomizationStatus};
 use ferroflux_api::meta as reasons;
 use ferroflux_runtime::conditions::{Outcome, StepError, summarize};
+use ferroflux_runtime::ssa::LAST_APPLIED_ANNOTATION;
 use ferroflux_runtime::status::{apply_status, status_changed};
 use futures::StreamExt;
 use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
@@ -105,9 +106,6 @@ fn slim_for_cache(ks: &mut Kustomization) {
         annotations.remove(LAST_APPLIED_ANNOTATION);
     }
 }
-
-/// kubectl's client-side apply annotation.
-const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 /// Reconciles one Kustomization: the driver.
 pub async fn reconcile(

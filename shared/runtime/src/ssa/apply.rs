@@ -273,20 +273,18 @@ impl ResourceManager {
         // A dry-run that would create the object answers without a resourceVersion (nothing was
         // stored); one that would update it carries the stored object's. Only an existing
         // object needs reading, to compare it with what the apply would make of it.
-        if dry
+        let would_create = dry
             .metadata
             .resource_version
             .as_deref()
-            .unwrap_or("")
-            .is_empty()
-        {
-            return Ok(Step::Apply {
-                exists: false,
-                cleanup: None,
-            });
-        }
-        let Some(existing) = api.get_opt(&id.name).await.map_err(read_err)? else {
-            // Deleted between the dry-run and the read: create it.
+            .is_none_or(str::is_empty);
+        let existing = if would_create {
+            None
+        } else {
+            api.get_opt(&id.name).await.map_err(read_err)?
+        };
+        // `None` also when it was deleted between the dry-run and the read: create it.
+        let Some(existing) = existing else {
             return Ok(Step::Apply {
                 exists: false,
                 cleanup: None,

@@ -24,6 +24,9 @@ pub struct CleanupOptions {
     pub field_managers: Vec<FieldManager>,
 }
 
+/// kubectl's client-side apply annotation: a copy of the whole object as last applied by kubectl.
+pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
 impl CleanupOptions {
     /// Flux's kustomize-controller list: kubectl's last-applied annotation, `kubectl` apply and
     /// update, `before-first-apply`, and `field_manager`'s own non-apply updates.
@@ -33,7 +36,7 @@ impl CleanupOptions {
             operation: operation.to_string(),
         };
         CleanupOptions {
-            annotations: vec!["kubectl.kubernetes.io/last-applied-configuration".to_string()],
+            annotations: vec![LAST_APPLIED_ANNOTATION.to_string()],
             field_managers: vec![
                 m("kubectl", "Apply"),
                 m("kubectl", "Update"),

@@ -19,7 +19,7 @@ mod resolver;
 mod wait;
 
 pub use apply::ApplyOptions;
-pub use cleanup::{CleanupOptions, FieldManager};
+pub use cleanup::{CleanupOptions, FieldManager, LAST_APPLIED_ANNOTATION};
 pub use delete::DeleteOptions;
 pub use diff::DiffEntry;
 pub use object::{
