@@ -78,9 +78,11 @@ fn main() -> ExitCode {
 /// `helm template` run. The process's peak memory is unchanged: freed memory is still reused.
 #[allow(unsafe_code)]
 fn keep_freed_memory() {
-    // `mi_option_purge_delay` in mimalloc.h's option enum: milliseconds before freed memory is
-    // purged, -1 for never. The sys crate has no constant for it.
+    // `mi_option_purge_delay` in mimalloc.h's option enum (15 in both the v2 and v3 headers):
+    // milliseconds before freed memory is purged, -1 for never. The sys crate has no constant
+    // for it, but has one for the entry right after it, which pins the number at compile time.
     const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    const _: () = assert!(MI_OPTION_PURGE_DELAY + 1 == libmimalloc_sys::mi_option_use_numa_nodes);
     // SAFETY: sets a process-wide allocator option; mimalloc reads options atomically, and no
     // other thread has started yet.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
