@@ -14,7 +14,7 @@ fn collect(c: &Chart, prefix: &str, out: &mut Vec<(String, String)>) {
     for t in &c.templates {
         out.push((
             format!("{prefix}/{}", t.name),
-            String::from_utf8_lossy(&t.data).into_owned(),
+            String::from_utf8_lossy(t.data().unwrap()).into_owned(),
         ));
     }
     for d in &c.dependencies {

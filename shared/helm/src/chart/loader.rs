@@ -148,11 +148,10 @@ fn walk(
                     path.display()
                 )));
             }
-            let data = std::fs::read(&path).map_err(read_err(&path))?;
-            out.push(File {
-                name: rel,
-                data: Arc::new(data),
-            });
+            // Read when used (see `File`); opened now so that an unreadable file fails the
+            // load, as it fails Helm's.
+            std::fs::File::open(&path).map_err(read_err(&path))?;
+            out.push(File::deferred(rel, path));
         }
     }
     Ok(())
@@ -194,10 +193,7 @@ pub(super) fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
         entry
             .read_to_end(&mut data)
             .map_err(|e| LoadError::Archive(format!("invalid chart archive: {e}")))?;
-        files.push(File {
-            name: parts[1..].join("/"),
-            data: Arc::new(data),
-        });
+        files.push(File::new(parts[1..].join("/"), data));
     }
     if files.is_empty() {
         return Err(LoadError::Archive("no files in chart archive".into()));
@@ -213,7 +209,13 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
     let mut requirements = None;
     let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
     for file in files {
-        let text = || crate::utf8::lossy(&file.data);
+        // What the loader itself reads is read now; the rest when (if ever) it is used.
+        let special = matches!(
+            file.name.as_str(),
+            "Chart.yaml" | "requirements.yaml" | "values.yaml" | "values.schema.json"
+        ) || file.name.starts_with("templates/");
+        let file = if special { file.loaded()? } else { file };
+        let text = || crate::utf8::lossy(file.data().map(|d| d.as_slice()).unwrap_or_default());
         match file.name.as_str() {
             "Chart.yaml" => metadata = Some(Metadata::from_yaml(&text())?),
             "requirements.yaml" => requirements = Some(text().into_owned()),
@@ -234,7 +236,7 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
                 }
             }
             "values.schema.json" => {
-                let schema = serde_json::from_slice(&file.data)
+                let schema = serde_json::from_slice(file.data()?)
                     .map_err(|e| LoadError::Schema(e.to_string()))?;
                 chart.schema = Some(Arc::new(schema));
             }
@@ -242,10 +244,10 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             name if name.starts_with("charts/") && !name.ends_with(".prov") => {
                 let rest = &name["charts/".len()..];
                 let sub = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(sub).or_default().push(File {
-                    name: rest.to_string(),
-                    data: file.data,
-                });
+                subcharts
+                    .entry(sub)
+                    .or_default()
+                    .push(file.renamed(rest.to_string()));
             }
             _ => chart.files.push(file),
         }
@@ -266,16 +268,13 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             source: Box::new(source),
         };
         let sub = if name.ends_with(".tgz") {
-            load_archive(&files[0].data).map_err(wrap)?
+            load_archive(files[0].data().map_err(wrap)?).map_err(wrap)?
         } else {
             let inner: Vec<File> = files
                 .into_iter()
                 .filter_map(|f| {
                     let (_, rest) = f.name.split_once('/')?;
-                    Some(File {
-                        name: rest.to_string(),
-                        data: f.data,
-                    })
+                    Some(f.renamed(rest.to_string()))
                 })
                 .collect();
             load_files(inner).map_err(wrap)?
@@ -283,4 +282,65 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         chart.dependencies.push(sub);
     }
     Ok(chart)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
+        write("values.yaml", "a: 1\n");
+        write("templates/cm.yaml", "kind: ConfigMap\n");
+        write("README.md", "# demo\n");
+        write("files/app.conf", "port = 8080\n");
+        write("crds/crd.yaml", "kind: CustomResourceDefinition\n");
+        dir
+    }
+
+    fn file<'a>(chart: &'a Chart, name: &str) -> &'a File {
+        chart.files.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn other_files_are_read_when_first_used() {
+        let dir = chart_dir();
+        let chart = load_path(dir.path()).unwrap();
+        assert_eq!(
+            chart.templates[0].data().unwrap().as_slice(),
+            b"kind: ConfigMap\n"
+        );
+        // Changed after the load: what is read is what is there at first use, then kept.
+        std::fs::write(dir.path().join("files/app.conf"), "port = 9090\n").unwrap();
+        let conf = file(&chart, "files/app.conf");
+        assert_eq!(conf.data().unwrap().as_slice(), b"port = 9090\n");
+        std::fs::write(dir.path().join("files/app.conf"), "port = 1\n").unwrap();
+        assert_eq!(conf.data().unwrap().as_slice(), b"port = 9090\n");
+        // Copies of the chart share what was read.
+        let copy = chart.clone();
+        assert_eq!(file(&copy, "files/app.conf"), conf);
+    }
+
+    #[test]
+    fn a_file_gone_after_the_load_is_an_error_when_used() {
+        let dir = chart_dir();
+        let chart = load_path(dir.path()).unwrap();
+        std::fs::remove_file(dir.path().join("README.md")).unwrap();
+        let err = file(&chart, "README.md").data().unwrap_err().to_string();
+        assert!(
+            err.contains("README.md") && err.contains("No such file"),
+            "{err}"
+        );
+        // The rest of the chart is unaffected.
+        assert_eq!(
+            file(&chart, "crds/crd.yaml").data().unwrap().as_slice(),
+            b"kind: CustomResourceDefinition\n"
+        );
+    }
 }

@@ -4,18 +4,103 @@ pub mod helmignore;
 mod loader;
 pub mod metadata;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use loader::LoadError;
 pub use metadata::{Dependency, Metadata};
 
 /// A file of a chart: its chart-relative, `/`-separated name and its bytes.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Files the renderer may never look at (READMEs, changelogs, `crds/` unless asked for, files
+/// only some values make templates read) are read from a chart directory on first use, not at
+/// load: on the Bitnami charts they are over half the bytes of the chart.
+#[derive(Clone, Debug)]
 pub struct File {
     /// E.g. `templates/deployment.yaml`, `crds/crd.yaml`, `files/config.ini`.
     pub name: String,
-    /// The content.
-    pub data: Arc<Vec<u8>>,
+    content: Content,
+}
+
+#[derive(Clone, Debug)]
+enum Content {
+    /// In memory.
+    Loaded(Arc<Vec<u8>>),
+    /// In a file, read on first use (and kept).
+    Deferred(Arc<Deferred>),
+}
+
+#[derive(Debug)]
+struct Deferred {
+    path: std::path::PathBuf,
+    data: OnceLock<Arc<Vec<u8>>>,
+}
+
+impl File {
+    /// A file with its content.
+    pub fn new(name: impl Into<String>, data: Vec<u8>) -> File {
+        File {
+            name: name.into(),
+            content: Content::Loaded(Arc::new(data)),
+        }
+    }
+
+    /// A file whose content stays at `path` until first used.
+    pub(crate) fn deferred(name: String, path: std::path::PathBuf) -> File {
+        File {
+            name,
+            content: Content::Deferred(Arc::new(Deferred {
+                path,
+                data: OnceLock::new(),
+            })),
+        }
+    }
+
+    /// The content, read now if it was deferred. Fails only if a chart directory's file went
+    /// away or became unreadable after the chart was loaded.
+    pub fn data(&self) -> Result<&Arc<Vec<u8>>, LoadError> {
+        match &self.content {
+            Content::Loaded(data) => Ok(data),
+            Content::Deferred(d) => {
+                if let Some(data) = d.data.get() {
+                    return Ok(data);
+                }
+                let bytes = std::fs::read(&d.path).map_err(|source| LoadError::Read {
+                    path: d.path.display().to_string(),
+                    source,
+                })?;
+                Ok(d.data.get_or_init(|| Arc::new(bytes)))
+            }
+        }
+    }
+
+    /// The same file with the content read now (a no-op for a file in memory).
+    pub(crate) fn loaded(self) -> Result<File, LoadError> {
+        match &self.content {
+            Content::Loaded(_) => Ok(self),
+            Content::Deferred(_) => {
+                let data = self.data()?.clone();
+                Ok(File {
+                    name: self.name,
+                    content: Content::Loaded(data),
+                })
+            }
+        }
+    }
+
+    /// The same content under another name.
+    pub(crate) fn renamed(&self, name: String) -> File {
+        File {
+            name,
+            content: self.content.clone(),
+        }
+    }
+}
+
+impl PartialEq for File {
+    /// Same name and same bytes (a file that cannot be read equals none).
+    fn eq(&self, other: &File) -> bool {
+        self.name == other.name && matches!((self.data(), other.data()), (Ok(a), Ok(b)) if a == b)
+    }
 }
 
 /// A loaded chart, with its subcharts.

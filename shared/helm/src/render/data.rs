@@ -137,7 +137,10 @@ pub fn template_sources(chart: &Chart, full_path: &str, out: &mut Vec<TemplateSo
         if is_parsed(chart, &t.name) {
             out.push(TemplateSource {
                 path: format!("{full_path}/{}", t.name),
-                text: Arc::from(crate::utf8::lossy(&t.data)),
+                // Templates are read at load (a `File` there is never deferred).
+                text: Arc::from(crate::utf8::lossy(
+                    t.data().map(|d| d.as_slice()).unwrap_or_default(),
+                )),
             });
         }
     }

@@ -93,11 +93,10 @@ pub fn render(chart: &Chart, options: &RenderOptions) -> Result<Rendered, Error>
     dependencies::process_dependencies(&mut chart, &options.values);
     let output = pipeline::render_files(&chart, options)?;
     let (hooks, manifests) = sort::sort_files(output.files)?;
-    let crds = if options.include_crds {
-        collect_crds(&chart, chart.name())
-    } else {
-        Vec::new()
-    };
+    let mut crds = Vec::new();
+    if options.include_crds {
+        collect_crds(&chart, chart.name(), &mut crds)?;
+    }
     Ok(Rendered {
         manifests,
         hooks,
@@ -122,21 +121,17 @@ fn check_dependencies_present(chart: &Chart) -> Result<(), Error> {
     }
 }
 
-fn collect_crds(chart: &Chart, full_path: &str) -> Vec<Crd> {
-    let mut crds: Vec<Crd> = chart
-        .crd_files()
-        .map(|f| Crd {
+fn collect_crds(chart: &Chart, full_path: &str, crds: &mut Vec<Crd>) -> Result<(), Error> {
+    for f in chart.crd_files() {
+        crds.push(Crd {
             source: format!("{full_path}/{}", f.name),
-            content: crate::utf8::lossy(&f.data).into_owned(),
-        })
-        .collect();
-    for sub in &chart.dependencies {
-        crds.extend(collect_crds(
-            sub,
-            &format!("{full_path}/charts/{}", sub.name()),
-        ));
+            content: crate::utf8::lossy(f.data()?).into_owned(),
+        });
     }
-    crds
+    for sub in &chart.dependencies {
+        collect_crds(sub, &format!("{full_path}/charts/{}", sub.name()), crds)?;
+    }
+    Ok(())
 }
 
 /// Words a template error as Helm does.

@@ -42,21 +42,35 @@ impl Files {
         self.files.iter().find(|f| f.name == name)
     }
 
+    /// The bytes of `name` (none for a file the chart does not have).
+    fn bytes(&self, name: &str) -> Result<Arc<Vec<u8>>, String> {
+        match self.get(name) {
+            Some(f) => read(f).cloned(),
+            None => Ok(Arc::default()),
+        }
+    }
+
     /// `AsConfig`/`AsSecrets`: a YAML map from base names to (encoded) contents, keys sorted.
-    fn as_map(&self, encode: impl Fn(&[u8]) -> String) -> String {
+    fn as_map(&self, encode: impl Fn(&[u8]) -> String) -> Result<String, String> {
         let map: Map = self
             .files
             .iter()
             .map(|f| {
                 let base = f.name.rsplit('/').next().unwrap_or(&f.name).to_string();
-                (base, Value::String(encode(&f.data)))
+                Ok((base, Value::String(encode(read(f)?))))
             })
-            .collect();
+            .collect::<Result<_, String>>()?;
         if map.is_empty() {
-            return String::new();
+            return Ok(String::new());
         }
-        to_yaml(&Value::from(map))
+        Ok(to_yaml(&Value::from(map)))
     }
+}
+
+/// A chart file's bytes, or why they cannot be read (see [`File::data`]).
+fn read(file: &File) -> Result<&Arc<Vec<u8>>, String> {
+    file.data()
+        .map_err(|e| format!("cannot read chart file {}: {e}", file.name))
 }
 
 fn string_arg(args: &[Value], method: &str) -> Result<String, String> {
@@ -80,15 +94,12 @@ impl TemplateObject for Files {
 
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
         let result = match name {
-            "Get" => string_arg(args, name).map(|n| {
-                Value::String(
-                    self.get(&n)
-                        .map(|f| crate::utf8::lossy(&f.data).into_owned())
-                        .unwrap_or_default(),
-                )
-            }),
+            "Get" => string_arg(args, name)
+                .and_then(|n| self.bytes(&n))
+                .map(|data| Value::String(crate::utf8::lossy(&data).into_owned())),
             "GetBytes" => string_arg(args, name)
-                .map(|n| Value::Bytes(self.get(&n).map(|f| f.data.clone()).unwrap_or_default())),
+                .and_then(|n| self.bytes(&n))
+                .map(Value::Bytes),
             "Glob" => string_arg(args, name).map(|pattern| {
                 let files = self
                     .files
@@ -98,25 +109,22 @@ impl TemplateObject for Files {
                     .collect();
                 Value::Object(Arc::new(Files::new(files)))
             }),
-            "Lines" => string_arg(args, name).map(|n| {
-                let lines = match self.get(&n) {
-                    Some(f) if !f.data.is_empty() => {
-                        let s = crate::utf8::lossy(&f.data);
-                        let s = s.strip_suffix('\n').unwrap_or(&s);
-                        s.split('\n').map(Value::from).collect()
+            "Lines" => string_arg(args, name)
+                .and_then(|n| self.bytes(&n))
+                .map(|data| {
+                    if data.is_empty() {
+                        return Value::from(Vec::new());
                     }
-                    _ => Vec::new(),
-                };
-                Value::from(lines)
-            }),
-            "AsConfig" => Ok(Value::String(
-                self.as_map(|d| crate::utf8::lossy(d).into_owned()),
-            )),
-            "AsSecrets" => {
-                Ok(Value::String(self.as_map(|d| {
-                    base64::engine::general_purpose::STANDARD.encode(d)
-                })))
-            }
+                    let s = crate::utf8::lossy(&data);
+                    let s = s.strip_suffix('\n').unwrap_or(&s);
+                    Value::from(s.split('\n').map(Value::from).collect::<Vec<_>>())
+                }),
+            "AsConfig" => self
+                .as_map(|d| crate::utf8::lossy(d).into_owned())
+                .map(Value::String),
+            "AsSecrets" => self
+                .as_map(|d| base64::engine::general_purpose::STANDARD.encode(d))
+                .map(Value::String),
             _ => return None,
         };
         Some(result)
@@ -130,7 +138,14 @@ impl TemplateObject for Files {
         let map: Map = self
             .files
             .iter()
-            .map(|f| (f.name.clone(), Value::Bytes(f.data.clone())))
+            // A file that went away since the load shows as empty here (this has no error path;
+            // every method above reports it).
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    Value::Bytes(f.data().cloned().unwrap_or_default()),
+                )
+            })
             .collect();
         Some(Value::from(map))
     }
@@ -290,14 +305,8 @@ mod tests {
     #[test]
     fn files_methods() {
         let files = Files::new(vec![
-            File {
-                name: "files/a.txt".into(),
-                data: Arc::new(b"one\ntwo\n".to_vec()),
-            },
-            File {
-                name: "files/b.conf".into(),
-                data: Arc::new(b"x".to_vec()),
-            },
+            File::new("files/a.txt", b"one\ntwo\n".to_vec()),
+            File::new("files/b.conf", b"x".to_vec()),
         ]);
         let lines = files
             .call_method("Lines", &[Value::from("files/a.txt")])
@@ -325,5 +334,26 @@ mod tests {
                 .unwrap()
                 == Value::from("")
         );
+    }
+
+    #[test]
+    fn a_chart_file_that_cannot_be_read_is_a_call_error() {
+        let gone = std::env::temp_dir().join("ferroflux-no-such-chart-file");
+        let files = Files::new(vec![File::deferred("files/gone.txt".into(), gone)]);
+        for method in ["Get", "GetBytes", "Lines"] {
+            let err = files
+                .call_method(method, &[Value::from("files/gone.txt")])
+                .unwrap()
+                .unwrap_err();
+            assert!(
+                err.starts_with("cannot read chart file files/gone.txt: "),
+                "{err}"
+            );
+        }
+        let err = files.call_method("AsConfig", &[]).unwrap().unwrap_err();
+        assert!(err.contains("files/gone.txt"), "{err}");
+        // A name the chart does not have is still just empty.
+        let none = files.call_method("Get", &[Value::from("nope")]).unwrap();
+        assert_eq!(none, Ok(Value::from("")));
     }
 }
