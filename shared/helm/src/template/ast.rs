@@ -43,8 +43,9 @@ pub enum Node {
     Text(std::ops::Range<usize>),
     /// `{{ pipeline }}`.
     Action(Pipe),
-    /// `{{if}}`, `{{with}}`, `{{range}}`: a pipeline, a body and an optional else body.
-    Branch(Branch),
+    /// `{{if}}`, `{{with}}`, `{{range}}`: a pipeline, a body and an optional else body (boxed:
+    /// most nodes are text and actions, which need far less room).
+    Branch(Box<Branch>),
     /// `{{template "name" pipeline}}`.
     Template {
         /// Position of the action.
@@ -52,7 +53,7 @@ pub enum Node {
         /// Template to run.
         name: String,
         /// Its data.
-        pipe: Option<Pipe>,
+        pipe: Option<Box<Pipe>>,
     },
     /// `{{break}}`.
     Break,
@@ -123,8 +124,8 @@ pub enum Arg {
     Number(usize, Number, String),
     /// A string literal: value and quoted text.
     Str(usize, String, String),
-    /// A function name.
-    Ident(usize, String),
+    /// A function name (one of the functions templates may call).
+    Ident(usize, &'static str),
     /// `(pipeline)` or `(pipeline).a.b`
     Chain(usize, Box<Pipe>, Vec<String>),
 }

@@ -57,13 +57,13 @@ const FAMILIES: &[Family] = &[
     encrypt::call,
 ];
 
-/// Whether `name` is a known function (the parser rejects unknown ones like Go does).
-pub fn is_defined(name: &str) -> bool {
+/// The known function called `name` (the parser rejects unknown ones like Go does).
+pub fn defined(name: &str) -> Option<&'static str> {
     // The parser asks for every identifier: a set, not a scan of the ~250 names.
     type Set = std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<Fnv>>;
     static DEFINED: std::sync::LazyLock<Set> =
         std::sync::LazyLock::new(|| EXEC_FUNCS.iter().chain(NAMES).copied().collect());
-    DEFINED.contains(name)
+    DEFINED.get(name).copied()
 }
 
 /// FNV-1a, for the set of function names: short, fixed keys that need no protection against

@@ -100,6 +100,7 @@ impl Parser<'_> {
                 }
             }
         }
+        cmds.shrink_to_fit();
         Ok(Pipe {
             pos,
             decl,
@@ -130,6 +131,9 @@ impl Parser<'_> {
                 }
             }
         }
+        // Most commands have one to three words: keep no spare capacity (the tree of a chart's
+        // templates stays in memory for the whole render).
+        args.shrink_to_fit();
         Ok(Command { pos, args })
     }
 
@@ -145,10 +149,10 @@ impl Parser<'_> {
                     return Err(self.err_at(pos, format!("unexpected <{k}> in operand")));
                 }
                 _ => {
-                    if !funcs::is_defined(name) {
+                    let Some(name) = funcs::defined(name) else {
                         return Err(self.err_at(pos, format!("function {name:?} not defined")));
-                    }
-                    Arg::Ident(pos, name.to_string())
+                    };
+                    Arg::Ident(pos, name)
                 }
             },
             Tok::Dot => Arg::Dot(pos),

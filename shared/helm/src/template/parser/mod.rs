@@ -154,6 +154,7 @@ impl<'a> Parser<'a> {
             match t.tok {
                 Tok::Eof => {
                     if top {
+                        nodes.shrink_to_fit();
                         return Ok((nodes, None));
                     }
                     return Err(self.err_at(t.pos, "unexpected EOF".into()));
@@ -180,12 +181,14 @@ impl<'a> Parser<'a> {
                             if top {
                                 return Err(self.err_at(kt.pos, "unexpected {{end}}".into()));
                             }
+                            nodes.shrink_to_fit();
                             return Ok((nodes, Some(("end", kt.pos))));
                         }
                         "else" => {
                             if top {
                                 return Err(self.err_at(kt.pos, "unexpected {{else}}".into()));
                             }
+                            nodes.shrink_to_fit();
                             return Ok((nodes, Some(("else", kt.pos))));
                         }
                         "if" => nodes.push(self.branch(BranchKind::If, kt.pos)?),
@@ -244,7 +247,7 @@ impl<'a> Parser<'a> {
                             nodes.push(Node::Template {
                                 pos: kt.pos,
                                 name: name.into_owned(),
-                                pipe,
+                                pipe: pipe.map(Box::new),
                             });
                         }
                         "define" => {
@@ -335,11 +338,11 @@ impl<'a> Parser<'a> {
         }
         let _ = pos;
         self.vars.truncate(vars_mark);
-        Ok(Node::Branch(Branch {
+        Ok(Node::Branch(Box::new(Branch {
             kind,
             pipe,
             list,
             else_list,
-        }))
+        })))
     }
 }
