@@ -69,10 +69,19 @@ fn is_alnum(c: char) -> bool {
 }
 
 /// Tokenizes a whole template.
-pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
+#[cfg(test)]
+pub fn lex(src: &str) -> Result<Vec<Token<'_>>, LexError> {
+    let mut out = Vec::new();
+    lex_into(src, &mut out)?;
+    Ok(out)
+}
+
+/// Tokenizes a whole template into `out` (emptied first; its room is reused).
+pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexError> {
     let b = src.as_bytes();
+    out.clear();
     // About one token per 8 bytes in chart templates.
-    let mut out: Vec<Token<'a>> = Vec::with_capacity(src.len() / 8 + 4);
+    out.reserve(src.len() / 8 + 4);
     let mut i = 0;
     let mut trim_next_text = false;
     while i < b.len() {
@@ -189,12 +198,12 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
             };
             match c {
                 '|' => {
-                    push(&mut out, Tok::Pipe);
+                    push(out, Tok::Pipe);
                     i += 1;
                 }
                 '(' => {
                     parens += 1;
-                    push(&mut out, Tok::LParen);
+                    push(out, Tok::LParen);
                     i += 1;
                 }
                 ')' => {
@@ -205,11 +214,11 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                             message: "unexpected right paren".into(),
                         });
                     }
-                    push(&mut out, Tok::RParen);
+                    push(out, Tok::RParen);
                     i += 1;
                 }
                 ',' => {
-                    push(&mut out, Tok::Comma);
+                    push(out, Tok::Comma);
                     i += 1;
                 }
                 ':' => {
@@ -219,16 +228,16 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                             message: "expected :=".into(),
                         });
                     }
-                    push(&mut out, Tok::Declare);
+                    push(out, Tok::Declare);
                     i += 2;
                 }
                 '=' => {
-                    push(&mut out, Tok::Assign);
+                    push(out, Tok::Assign);
                     i += 1;
                 }
                 '"' => {
                     let (end, value) = lex_quote(src, i)?;
-                    push(&mut out, Tok::Str(value, &src[i..end]));
+                    push(out, Tok::Str(value, &src[i..end]));
                     i = end;
                 }
                 '`' => {
@@ -237,7 +246,7 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                         message: "unterminated raw quoted string".into(),
                     })?;
                     push(
-                        &mut out,
+                        out,
                         Tok::Str(Cow::Borrowed(&src[i + 1..end]), &src[i..=end]),
                     );
                     i = end + 1;
@@ -262,7 +271,7 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                             message: "unterminated character constant".into(),
                         });
                     }
-                    push(&mut out, Tok::Number(&src[i..=j]));
+                    push(out, Tok::Number(&src[i..=j]));
                     i = j + 1;
                 }
                 '$' => {
@@ -273,14 +282,14 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                         }
                         j += ch.len_utf8();
                     }
-                    push(&mut out, Tok::Variable(&src[i..j]));
+                    push(out, Tok::Variable(&src[i..j]));
                     i = j;
                 }
                 '.' => {
                     let nc = src[i + 1..].chars().next().unwrap_or(' ');
                     if nc.is_ascii_digit() {
                         let end = lex_number_end(src, i);
-                        push(&mut out, Tok::Number(&src[i..end]));
+                        push(out, Tok::Number(&src[i..end]));
                         i = end;
                     } else if is_alnum(nc) {
                         let mut j = i + 1;
@@ -290,10 +299,10 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                             }
                             j += ch.len_utf8();
                         }
-                        push(&mut out, Tok::Field(&src[i + 1..j]));
+                        push(out, Tok::Field(&src[i + 1..j]));
                         i = j;
                     } else {
-                        push(&mut out, Tok::Dot);
+                        push(out, Tok::Dot);
                         i += 1;
                     }
                 }
@@ -308,7 +317,7 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                             ),
                         });
                     }
-                    push(&mut out, Tok::Number(&src[i..end]));
+                    push(out, Tok::Number(&src[i..end]));
                     i = end;
                 }
                 c if is_alnum(c) => {
@@ -319,7 +328,7 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
                         }
                         j += ch.len_utf8();
                     }
-                    push(&mut out, Tok::Ident(&src[i..j]));
+                    push(out, Tok::Ident(&src[i..j]));
                     i = j;
                 }
                 other => {
@@ -339,7 +348,7 @@ pub fn lex<'a>(src: &'a str) -> Result<Vec<Token<'a>>, LexError> {
         pos: b.len(),
         space_before: false,
     });
-    Ok(out)
+    Ok(())
 }
 
 /// The position of the next `{{` from `from` (searching for `{` is a fast byte search).

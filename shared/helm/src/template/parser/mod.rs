@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::ast::{Branch, BranchKind, Node, Source, Template};
 use super::error::TemplateError;
-use super::lexer::{Tok, Token, lex};
+use super::lexer::{Tok, Token, lex_into};
 use super::number::{bad_number_prefix, parse_number};
 
 mod expr;
@@ -36,7 +36,8 @@ pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError>
         name: name.to_string(),
         text: text.clone(),
     });
-    let tokens = lex(&text).map_err(|e| TemplateError::Parse {
+    let mut tokens = recycle(TOKENS.take());
+    lex_into(&text, &mut tokens).map_err(|e| TemplateError::Parse {
         name: name.to_string(),
         line: source.line_col(e.pos).0,
         message: e.message,
@@ -53,6 +54,7 @@ pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError>
     if let Some((what, pos)) = end {
         return Err(p.err_at(pos, format!("unexpected {{{{{what}}}}}")));
     }
+    TOKENS.set(recycle(std::mem::take(&mut p.toks)));
     Ok(Parsed {
         main: Template {
             name: name.to_string(),
@@ -61,6 +63,22 @@ pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError>
         },
         defines: p.defines,
     })
+}
+
+thread_local! {
+    /// The token buffer of this thread's last parse, for the next one: a chart's files are parsed
+    /// one after the other, and one buffer keeps the memory touched to what the largest needs.
+    static TOKENS: std::cell::Cell<Vec<Token<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// An empty token buffer with the room of `tokens` (whose text may be gone).
+fn recycle<'b>(mut tokens: Vec<Token<'_>>) -> Vec<Token<'b>> {
+    tokens.clear();
+    // Collecting from a vector's own iterator into a same-sized type reuses its allocation.
+    tokens
+        .into_iter()
+        .map(|_| unreachable!("the buffer was emptied"))
+        .collect()
 }
 
 struct Parser<'a> {

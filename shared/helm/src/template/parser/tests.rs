@@ -52,3 +52,15 @@ fn field_chain_position_is_the_second_field() {
     };
     assert_eq!(pipe.cmds[0].args[0].pos(), 10);
 }
+
+#[test]
+fn the_token_buffer_is_reused() {
+    let text = String::from("{{ .a }} {{ .b | quote }}");
+    let mut tokens = Vec::new();
+    crate::template::lexer::lex_into(&text, &mut tokens).unwrap();
+    let (room, at) = (tokens.capacity(), tokens.as_ptr() as usize);
+    let recycled: Vec<crate::template::lexer::Token<'static>> = super::recycle(tokens);
+    drop(text);
+    assert_eq!((recycled.len(), recycled.capacity()), (0, room));
+    assert_eq!(recycled.as_ptr() as usize, at);
+}
