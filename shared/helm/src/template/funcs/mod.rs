@@ -20,7 +20,7 @@ mod lists;
 mod math;
 mod misc;
 mod pattern;
-mod regex;
+pub(crate) mod regex;
 mod semver;
 mod strings;
 mod yaml;

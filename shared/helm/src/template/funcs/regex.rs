@@ -32,6 +32,40 @@ fn compile(pattern: &str) -> Result<Regex, FuncError> {
     Ok(re)
 }
 
+/// Whether `name` is a function whose first argument is a pattern.
+pub fn takes_pattern(name: &str) -> bool {
+    let base = name.strip_prefix("must").unwrap_or(name);
+    matches!(
+        base,
+        "regexMatch"
+            | "RegexMatch"
+            | "regexFind"
+            | "RegexFind"
+            | "regexFindAll"
+            | "RegexFindAll"
+            | "regexReplaceAll"
+            | "RegexReplaceAll"
+            | "regexReplaceAllLiteral"
+            | "RegexReplaceAllLiteral"
+            | "regexSplit"
+            | "RegexSplit"
+    )
+}
+
+/// Compiles a pattern ahead of its use (the parser finds constant patterns): templates run one
+/// after the other, while parsing is shared among threads, so a pattern compiled there is off the
+/// path that decides how long a render takes. A pattern that does not compile is left for the
+/// call to report, if it is ever made (as Go reports it: when executed).
+pub fn precompile(pattern: &str) {
+    let known = COMPILED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .contains_key(pattern);
+    if !known {
+        let _ = compile(pattern);
+    }
+}
+
 fn compile_new(pattern: &str) -> Result<Regex, FuncError> {
     Regex::new(&go_syntax(pattern)).map_err(|text| {
         let last = text
@@ -216,6 +250,29 @@ fn quote_meta(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constant_patterns_are_compiled_when_parsed_and_their_errors_reported_when_run() {
+        let cached = |p: &str| COMPILED.lock().unwrap().contains_key(p);
+        let mut t = crate::template::Templates::new();
+        t.parse(
+            "t",
+            r#"{{ regexMatch "^ok-[^x]+$" . }} {{ "b" | mustRegexFind "pre-parse[0-9]" }}{{ if false }}{{ regexReplaceAll "[" . "-" }}{{ end }}"#,
+        )
+        .unwrap();
+        assert!(cached("^ok-[^x]+$") && cached("pre-parse[0-9]"));
+        // As in Go, a bad pattern is an error only if the call is made.
+        assert!(!cached("["));
+        let out = t.render("t", &Value::from("ok-yes")).unwrap();
+        assert_eq!(out, "true ");
+        t.parse("u", r#"{{ regexReplaceAll "[" . "-" }}"#).unwrap();
+        let err = t.render("u", &Value::from("x")).unwrap_err().to_string();
+        assert!(
+            err.contains("error parsing regexp: missing closing ]: `[`"),
+            "{err}"
+        );
+        assert!(takes_pattern("mustRegexSplit") && !takes_pattern("regexQuoteMeta"));
+    }
 
     #[test]
     fn go_classes_are_ascii() {

@@ -134,6 +134,11 @@ impl Parser<'_> {
         // Most commands have one to three words: keep no spare capacity (the tree of a chart's
         // templates stays in memory for the whole render).
         args.shrink_to_fit();
+        if let [Arg::Ident(_, name), Arg::Str(_, pattern, _), ..] = args.as_slice()
+            && funcs::regex::takes_pattern(name)
+        {
+            funcs::regex::precompile(pattern);
+        }
         Ok(Command { pos, args })
     }
 
