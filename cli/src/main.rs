@@ -59,17 +59,49 @@ enum Command {
     Helm(commands::helm::HelmArgs),
 }
 
+/// `ferroflux helm ...` alone: the global options and the `helm` command, without the rest of
+/// the command tree (building all of it takes longer than rendering a small chart).
+#[derive(Parser, Debug)]
+#[command(name = "ferroflux")]
+struct HelmCli {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+
+    #[command(subcommand)]
+    command: HelmOnly,
+}
+
+#[derive(Subcommand, Debug)]
+enum HelmOnly {
+    Helm(commands::helm::HelmArgs),
+}
+
 fn main() -> ExitCode {
     keep_freed_memory();
+    // A command line the smaller parser accepts means the same to the full one (it is a part of
+    // it); anything else, `--help` and mistakes included, goes to the full parser, which words
+    // help and errors for the whole tool.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "helm")
+        && let Ok(HelmCli {
+            command: HelmOnly::Helm(args),
+            ..
+        }) = HelmCli::try_parse()
+    {
+        return run_helm(args);
+    }
     let Cli { cluster, command } = Cli::parse();
     match command {
-        // Rendering a chart is local and synchronous: start no async runtime (its worker threads
-        // cost more than a small chart's whole render) and no cluster client.
-        Command::Helm(args) => commands::helm::run(args)
-            .map(|()| ExitCode::SUCCESS)
-            .unwrap_or_else(|err| report_failure(&err, ExitCode::FAILURE)),
+        Command::Helm(args) => run_helm(args),
         command => run_async(command, cluster),
     }
+}
+
+/// Rendering a chart is local and synchronous: no async runtime (its worker threads cost more
+/// than a small chart's whole render) and no cluster client.
+fn run_helm(args: commands::helm::HelmArgs) -> ExitCode {
+    commands::helm::run(args)
+        .map(|()| ExitCode::SUCCESS)
+        .unwrap_or_else(|err| report_failure(&err, ExitCode::FAILURE))
 }
 
 /// Tells the allocator never to hand freed memory back to the kernel. A CLI run is short, and a
