@@ -81,7 +81,7 @@ start_daemon() {
 
 # port_owner PORT -> "pid comm" of the process listening on 127.0.0.1:PORT (empty if free).
 port_owner() {
-  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 |
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | sed -n 1p | cut -d= -f2 |
     while read -r pid; do echo "$pid $(cat "/proc/$pid/comm" 2>/dev/null)"; done
 }
 
