@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::helmignore::{IgnoreError, IgnoreRules};
 use super::metadata::{Metadata, MetadataError};
 use super::{Chart, File};
+use crate::template::ahead::ParseAhead;
 
 /// Archives larger than this (uncompressed) are refused.
 const MAX_ARCHIVE_BYTES: u64 = 100 * 1024 * 1024;
@@ -57,17 +58,21 @@ pub enum LoadError {
 }
 
 /// Loads from a directory or, for a file, a `.tgz` archive.
+///
+/// Template files are parsed on another thread meanwhile (see [`ParseAhead`]); the thread ends
+/// once the load is over and it has parsed what it was given.
 pub(super) fn load_path(path: &Path) -> Result<Chart, LoadError> {
     let meta =
         std::fs::metadata(path).map_err(|_| LoadError::NotFound(path.display().to_string()))?;
+    let ahead = ParseAhead::new();
     if meta.is_dir() {
-        return load_dir(path);
+        return load_dir(path, &ahead);
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Read {
         path: path.display().to_string(),
         source,
     })?;
-    load_archive(&bytes)
+    load_archive(&bytes, &ahead)
 }
 
 fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
@@ -77,14 +82,14 @@ fn read_err(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
     }
 }
 
-fn load_dir(root: &Path) -> Result<Chart, LoadError> {
+fn load_dir(root: &Path, ahead: &ParseAhead) -> Result<Chart, LoadError> {
     let rules = match std::fs::read_to_string(root.join(".helmignore")) {
         Ok(content) => IgnoreRules::parse(&content)?,
         Err(_) => IgnoreRules::parse("")?,
     };
     let mut files = Vec::new();
     walk(root, "", &rules, &mut files)?;
-    load_files(files)
+    load_files(files, ahead)
 }
 
 /// What a directory entry is, symbolic links followed.
@@ -158,7 +163,7 @@ fn walk(
 }
 
 /// Loads a gzipped tar whose entries all sit under one top directory (the chart's name).
-pub(super) fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
+pub(super) fn load_archive(bytes: &[u8], ahead: &ParseAhead) -> Result<Chart, LoadError> {
     let gz = flate2::read::GzDecoder::new(bytes);
     let mut archive = tar::Archive::new(gz.take(MAX_ARCHIVE_BYTES));
     let mut files = Vec::new();
@@ -199,11 +204,11 @@ pub(super) fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
         return Err(LoadError::Archive("no files in chart archive".into()));
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    load_files(files)
+    load_files(files, ahead)
 }
 
 /// Sorts files into a chart: metadata, values, schema, templates, subcharts and other files.
-fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
+fn load_files(files: Vec<File>, ahead: &ParseAhead) -> Result<Chart, LoadError> {
     let mut chart = Chart::default();
     let mut metadata: Option<Metadata> = None;
     let mut requirements = None;
@@ -213,8 +218,14 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         let special = matches!(
             file.name.as_str(),
             "Chart.yaml" | "requirements.yaml" | "values.yaml" | "values.schema.json"
-        ) || file.name.starts_with("templates/");
-        let file = if special { file.loaded()? } else { file };
+        );
+        let file = if file.name.starts_with("templates/") {
+            file.loaded()?.parsed_ahead(ahead)?
+        } else if special {
+            file.loaded()?
+        } else {
+            file
+        };
         let text = || crate::utf8::lossy(file.data().map(|d| d.as_slice()).unwrap_or_default());
         match file.name.as_str() {
             "Chart.yaml" => metadata = Some(Metadata::from_yaml(&text())?),
@@ -268,7 +279,7 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             source: Box::new(source),
         };
         let sub = if name.ends_with(".tgz") {
-            load_archive(files[0].data().map_err(wrap)?).map_err(wrap)?
+            load_archive(files[0].data().map_err(wrap)?, ahead).map_err(wrap)?
         } else {
             let inner: Vec<File> = files
                 .into_iter()
@@ -277,7 +288,7 @@ fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
                     Some(f.renamed(rest.to_string()))
                 })
                 .collect();
-            load_files(inner).map_err(wrap)?
+            load_files(inner, ahead).map_err(wrap)?
         };
         chart.dependencies.push(sub);
     }

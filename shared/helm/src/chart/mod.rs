@@ -6,6 +6,8 @@ pub mod metadata;
 
 use std::sync::{Arc, OnceLock};
 
+use crate::template::ahead::{ParseAhead, Pending};
+
 pub use loader::LoadError;
 pub use metadata::{Dependency, Metadata};
 
@@ -19,6 +21,8 @@ pub struct File {
     /// E.g. `templates/deployment.yaml`, `crds/crd.yaml`, `files/config.ini`.
     pub name: String,
     content: Content,
+    /// For a template: its text, handed to the loader's parse-ahead thread.
+    pending: Option<Arc<Pending>>,
 }
 
 #[derive(Clone, Debug)]
@@ -41,6 +45,7 @@ impl File {
         File {
             name: name.into(),
             content: Content::Loaded(Arc::new(data)),
+            pending: None,
         }
     }
 
@@ -52,6 +57,7 @@ impl File {
                 path,
                 data: OnceLock::new(),
             })),
+            pending: None,
         }
     }
 
@@ -82,6 +88,7 @@ impl File {
                 Ok(File {
                     name: self.name,
                     content: Content::Loaded(data),
+                    pending: self.pending,
                 })
             }
         }
@@ -92,7 +99,22 @@ impl File {
         File {
             name,
             content: self.content.clone(),
+            pending: self.pending.clone(),
         }
+    }
+
+    /// The same file, its text (read now) queued on `ahead` to be parsed as a template.
+    pub(crate) fn parsed_ahead(self, ahead: &ParseAhead) -> Result<File, LoadError> {
+        let text = Arc::from(crate::utf8::lossy(self.data()?));
+        Ok(File {
+            pending: Some(ahead.submit(text)),
+            ..self
+        })
+    }
+
+    /// The template text and its parse (see [`ParseAhead`]), for a template of a loaded chart.
+    pub(crate) fn pending(&self) -> Option<&Arc<Pending>> {
+        self.pending.as_ref()
     }
 }
 
@@ -128,7 +150,7 @@ impl Chart {
 
     /// Loads a chart from the bytes of a `.tgz` archive.
     pub fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
-        loader::load_archive(bytes)
+        loader::load_archive(bytes, &ParseAhead::new())
     }
 
     /// The chart's name (the alias when used under one).

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 
 use super::objects::Files;
 use crate::chart::Chart;
+use crate::template::ahead::Pending;
 use crate::template::{Map, Value};
 
 /// Converts values to template values: YAML numbers (stored as floats) stay `float64`, integers
@@ -104,6 +105,8 @@ pub struct TemplateSource {
     pub path: String,
     /// The template source (shared with the parsed tree).
     pub text: Arc<str>,
+    /// Its parse, when the loader started one (see [`crate::template::ahead`]).
+    pub pending: Option<Arc<Pending>>,
 }
 
 /// One template file to execute, with the data of its chart.
@@ -135,12 +138,21 @@ pub fn template_sources(chart: &Chart, full_path: &str, out: &mut Vec<TemplateSo
     }
     for t in &chart.templates {
         if is_parsed(chart, &t.name) {
-            out.push(TemplateSource {
-                path: format!("{full_path}/{}", t.name),
-                // Templates are read at load (a `File` there is never deferred).
-                text: Arc::from(crate::utf8::lossy(
-                    t.data().map(|d| d.as_slice()).unwrap_or_default(),
-                )),
+            let path = format!("{full_path}/{}", t.name);
+            out.push(match t.pending() {
+                Some(pending) => TemplateSource {
+                    path,
+                    text: pending.text().clone(),
+                    pending: Some(pending.clone()),
+                },
+                None => TemplateSource {
+                    path,
+                    // Templates are read at load (a `File` there is never deferred).
+                    text: Arc::from(crate::utf8::lossy(
+                        t.data().map(|d| d.as_slice()).unwrap_or_default(),
+                    )),
+                    pending: None,
+                },
             });
         }
     }

@@ -4,7 +4,8 @@
 //! the values, validates them against the schemas and builds each chart's data, then helps with
 //! the files left to parse. The executor then runs the files one after the other, in Helm's order
 //! (templates may change shared values, so this stays sequential), and this thread splits and
-//! decodes each output as it arrives. The result and the error are those of doing the steps one
+//! decodes each output as it arrives. Files the loader has parsed already (see
+//! [`crate::template::ahead`]) are only renamed. The result and the error are those of doing the steps one
 //! after the other: a values, schema or Kubernetes version error wins over a parse error (the
 //! first in parse order), a parse error over an execution error, and an execution error over a
 //! YAML error in the output.
@@ -119,6 +120,11 @@ impl ParseQueue {
             let Some(s) = self.sources.get(i) else {
                 return;
             };
+            // A file the loader queued is taken from its queue (see `templates`).
+            if let Some(pending) = &s.pending {
+                pending.parse_if_unclaimed();
+                continue;
+            }
             let result = parse_file(&s.path, s.text.clone()).map_err(|e| exec_error(&s.path, e));
             *self.parsed[i]
                 .lock()
@@ -130,7 +136,12 @@ impl ParseQueue {
     /// the first parse error in that order. Every `parse_remaining` call must have returned.
     fn templates(&self) -> Result<Templates, Error> {
         let mut templates = Templates::new();
-        for slot in &self.parsed {
+        for (slot, source) in self.parsed.iter().zip(&self.sources) {
+            if let Some(pending) = &source.pending {
+                let parsed = pending.take(&source.path);
+                templates.add_parsed(parsed.map_err(|e| exec_error(&source.path, e))?);
+                continue;
+            }
             match slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
                 Some(parsed) => templates.add_parsed(parsed?),
                 None => return Err(Error::Template("a template file was not parsed".into())),
@@ -214,4 +225,74 @@ fn execute_files(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Chart, RenderOptions, render};
+
+    /// A chart whose subchart `sub` is used twice, under the aliases `one` and `two`.
+    fn aliased_chart(sub_template: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n\
+             - {name: sub, version: 1.0.0, alias: one}\n- {name: sub, version: 1.0.0, alias: two}\n",
+        );
+        write(
+            "templates/cm.yaml",
+            "# {{ .Template.Name }}\nkind: ConfigMap\n",
+        );
+        write(
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        );
+        write("charts/sub/templates/cm.yaml", sub_template);
+        dir
+    }
+
+    fn rendered_sources(chart: &Chart) -> Vec<String> {
+        let rendered = render(chart, &RenderOptions::default()).unwrap();
+        rendered
+            .manifests
+            .iter()
+            .map(|m| format!("{}: {}", m.source, m.content.lines().next().unwrap_or("")))
+            .collect()
+    }
+
+    #[test]
+    fn templates_parsed_while_loading_run_under_each_alias_and_again_on_a_second_render() {
+        let dir = aliased_chart("# {{ .Template.Name }}\nkind: ConfigMap\n");
+        let chart = Chart::load(dir.path()).unwrap();
+        let first = rendered_sources(&chart);
+        assert_eq!(
+            first,
+            [
+                "top/charts/one/templates/cm.yaml: # top/charts/one/templates/cm.yaml",
+                "top/charts/two/templates/cm.yaml: # top/charts/two/templates/cm.yaml",
+                "top/templates/cm.yaml: # top/templates/cm.yaml",
+            ]
+        );
+        // The second render takes the trees parsed for the first.
+        assert_eq!(rendered_sources(&chart), first);
+    }
+
+    #[test]
+    fn a_parse_error_in_a_template_parsed_while_loading_names_its_path_in_the_chart() {
+        let dir = aliased_chart("kind: ConfigMap\n{{ if }}\n");
+        let chart = Chart::load(dir.path()).unwrap();
+        let err = render(&chart, &RenderOptions::default())
+            .unwrap_err()
+            .to_string();
+        // The first error in Helm's parse order (reverse name order): the alias `two`.
+        assert_eq!(
+            err,
+            "parse error at (top/charts/two/templates/cm.yaml:2): missing value for if"
+        );
+    }
 }

@@ -32,6 +32,7 @@
 //! - Random and time functions match in shape (charset, length, format), not value.
 //! - Map keys that are not strings do not exist (Go templates rarely see them).
 
+pub(crate) mod ahead;
 mod ast;
 mod error;
 mod exec;
@@ -62,7 +63,29 @@ pub struct RenderOptions {
 
 /// A template file parsed on its own ([`parse_file`]), to be added to a set later with
 /// [`Templates::add_parsed`]: files can be parsed on several threads, then added in order.
+#[derive(Clone)]
 pub struct ParsedFile(parser::Parsed);
+
+impl ParsedFile {
+    /// The same trees, parsed from the same text, as if parsed under `name` (the `define`d
+    /// templates keep their names).
+    pub(crate) fn renamed(&self, name: &str) -> ParsedFile {
+        let mut parsed = self.0.clone();
+        let source = Arc::new(ast::Source {
+            name: name.to_string(),
+            text: parsed.main.source.text.clone(),
+        });
+        parsed.main.name = name.to_string();
+        for t in parsed
+            .defines
+            .iter_mut()
+            .chain(std::iter::once(&mut parsed.main))
+        {
+            t.source = source.clone();
+        }
+        ParsedFile(parsed)
+    }
+}
 
 /// Parses `source` as template `name` (and the templates it defines), outside any set. The
 /// parsed tree shares `source` rather than copying it.

@@ -12,6 +12,7 @@ mod expr;
 mod tests;
 
 /// A parsed source: its own body and the templates it defines.
+#[derive(Clone)]
 pub struct Parsed {
     /// The template named after the source.
     pub main: Template,
