@@ -153,13 +153,30 @@ fn walk(
                     path.display()
                 )));
             }
-            // Read when used (see `File`); opened now so that an unreadable file fails the
-            // load, as it fails Helm's.
-            std::fs::File::open(&path).map_err(read_err(&path))?;
-            out.push(File::deferred(rel, path));
+            if read_by_loader(&rel) {
+                let data = std::fs::read(&path).map_err(read_err(&path))?;
+                out.push(File::new(rel, data));
+            } else {
+                // Read when used (see `File`); opened now so that an unreadable file fails the
+                // load, as it fails Helm's.
+                std::fs::File::open(&path).map_err(read_err(&path))?;
+                out.push(File::deferred(rel, path));
+            }
         }
     }
     Ok(())
+}
+
+/// Whether the loader reads the file at `rel` (a path under the chart directory) right away, so
+/// the walk reads it instead of opening it twice: any chart's (or subchart's) metadata, values
+/// and schema, and templates. A few other files may match (`files/values.yaml`); they are only
+/// read early.
+fn read_by_loader(rel: &str) -> bool {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    matches!(
+        name,
+        "Chart.yaml" | "requirements.yaml" | "values.yaml" | "values.schema.json"
+    ) || dir.split('/').any(|part| part == "templates")
 }
 
 /// Loads a gzipped tar whose entries all sit under one top directory (the chart's name).

@@ -12,7 +12,7 @@
 //! error exactly as a direct parse would.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::error::TemplateError;
@@ -32,6 +32,9 @@ pub struct Pending {
     claimed: AtomicBool,
     /// `Some(None)` when the parse failed or panicked.
     result: Mutex<Option<Option<ParsedFile>>>,
+    /// Threads waiting for the result (counted under the `result` lock: a wake-up is a system
+    /// call, made only when someone waits).
+    waiters: AtomicUsize,
     parsed: Condvar,
 }
 
@@ -55,6 +58,7 @@ impl Pending {
             text,
             claimed: AtomicBool::new(false),
             result: Mutex::new(None),
+            waiters: AtomicUsize::new(0),
             parsed: Condvar::new(),
         })
     }
@@ -73,8 +77,12 @@ impl Pending {
         let parsed = std::panic::catch_unwind(|| parse_file(PROVISIONAL_NAME, self.text.clone()))
             .ok()
             .and_then(Result::ok);
-        *lock(&self.result) = Some(parsed);
-        self.parsed.notify_all();
+        let mut result = lock(&self.result);
+        *result = Some(parsed);
+        if self.waiters.load(Ordering::Relaxed) > 0 {
+            self.parsed.notify_all();
+        }
+        drop(result);
     }
 
     /// The parsed file under `name`: parsed here if nobody has started it, else waited for.
@@ -82,10 +90,12 @@ impl Pending {
         self.parse_if_unclaimed();
         let mut result = lock(&self.result);
         while result.is_none() {
+            self.waiters.fetch_add(1, Ordering::Relaxed);
             result = self
                 .parsed
                 .wait(result)
                 .unwrap_or_else(PoisonError::into_inner);
+            self.waiters.fetch_sub(1, Ordering::Relaxed);
         }
         match result.as_ref().and_then(Option::as_ref) {
             Some(parsed) => Ok(parsed.renamed(name)),
@@ -118,6 +128,8 @@ struct Queue {
     closed: bool,
     /// The thread has been started (or could not be: then rendering parses everything).
     started: bool,
+    /// The thread waits for work (only then does a submission wake it).
+    idle: bool,
 }
 
 impl ParseAhead {
@@ -140,8 +152,11 @@ impl ParseAhead {
                 .stack_size(PARSE_STACK_BYTES)
                 .spawn(move || shared.work());
         }
+        let wake = queue.idle;
         drop(queue);
-        self.shared.wake.notify_one();
+        if wake {
+            self.shared.wake.notify_one();
+        }
         pending
     }
 }
@@ -164,10 +179,12 @@ impl Shared {
             } else if queue.closed {
                 return;
             } else {
+                queue.idle = true;
                 queue = self
                     .wake
                     .wait(queue)
                     .unwrap_or_else(PoisonError::into_inner);
+                queue.idle = false;
             }
         }
     }
