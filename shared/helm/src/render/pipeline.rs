@@ -1,14 +1,14 @@
 //! Rendering the template files of a chart on two threads.
 //!
 //! The executor thread (large stack) starts parsing the template files while this thread merges
-//! the values, validates them against the schemas and builds each chart's data, then helps with
-//! the files left to parse. The executor then runs the files one after the other, in Helm's order
-//! (templates may change shared values, so this stays sequential), and this thread splits and
-//! decodes each output as it arrives. Files the loader has parsed already (see
-//! [`crate::template::ahead`]) are only renamed. The result and the error are those of doing the steps one
-//! after the other: a values, schema or Kubernetes version error wins over a parse error (the
-//! first in parse order), a parse error over an execution error, and an execution error over a
-//! YAML error in the output.
+//! the values and builds each chart's data, then helps with the files left to parse (files the
+//! loader has parsed already, see [`crate::template::ahead`], are only renamed). The executor
+//! then runs the files one after the other, in Helm's order (templates may change shared values,
+//! so this stays sequential), while this thread validates the values against the schemas, then
+//! splits and decodes each output as it arrives. The result and the error are those of doing
+//! the steps one after the other: a values, schema or Kubernetes version error wins over a parse
+//! error (the first in parse order), a parse error over an execution error, and an execution
+//! error over a YAML error in the output.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, mpsc};
@@ -73,10 +73,16 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     .map_err(|e| Error::Template(format!("cannot start the template executor: {e}")))?;
 
     // On failure the sender is dropped: the executor ends after parsing.
-    let files = prepare_files(chart, options)?;
+    let (files, values) = prepare_files(chart, options)?;
     queue.parse_remaining();
     files_tx.send(files).ok();
     drop(files_tx);
+    // Validating can take milliseconds (compiling a large schema): the executor runs meanwhile.
+    // Nothing it does is seen unless the values are valid; if they are not, the receivers go
+    // away and it stops at its next file.
+    if !options.skip_schema_validation {
+        schema::validate(chart, &values).map_err(Error::Schema)?;
+    }
 
     let mut files = Vec::new();
     let mut notes = String::new();
@@ -151,13 +157,10 @@ impl ParseQueue {
     }
 }
 
-/// Merges the values, validates them and builds the data of every file to execute, in Helm's
-/// order.
-fn prepare_files(chart: &Chart, options: &RenderOptions) -> Result<Vec<Renderable>, Error> {
+/// Merges the values and builds the data of every file to execute, in Helm's order; returns
+/// them with the merged values (for the schema validation that follows).
+fn prepare_files(chart: &Chart, options: &RenderOptions) -> Result<(Vec<Renderable>, Json), Error> {
     let values = Json::Object(coalesce::coalesce_values(chart, &options.values));
-    if !options.skip_schema_validation {
-        schema::validate(chart, &values).map_err(Error::Schema)?;
-    }
     let kube = match &options.kube_version {
         Some(v) => KubeVersion::parse(v).ok_or_else(|| Error::KubeVersionFlag(v.clone()))?,
         None => KubeVersion::parse(objects::DEFAULT_KUBE_VERSION)
@@ -197,7 +200,7 @@ fn prepare_files(chart: &Chart, options: &RenderOptions) -> Result<Vec<Renderabl
     let root_values = data::json_to_value(&values);
     data::collect_templates(chart, chart.name(), root_values, &common, &mut files);
     files.sort_by(|a, b| data::parse_order(&a.path, &b.path));
-    Ok(files)
+    Ok((files, values))
 }
 
 /// Executes each file with its data (plus `.Template`), in order, sending each output; stops at
