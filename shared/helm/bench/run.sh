@@ -26,7 +26,7 @@ inproc="$target/release/examples/render_bench"
 
 charts=(podinfo/charts/podinfo charts/bitnami-nginx charts/bitnami-postgresql charts/bitnami-redis charts/prometheus charts/traefik)
 
-echo "| chart | helm template (ms) | ferroflux helm template (ms) | ratio (whole process) | ferroflux in-process render, median (ms) | ratio (in-process) |"
+echo "| chart | helm template, median (ms) | ferroflux helm template, median (ms) | ratio (whole process) | ferroflux in-process render, median (ms) | ratio (in-process) |"
 echo "|---|---:|---:|---:|---:|---:|"
 for chart in "${charts[@]}"; do
   name=$(basename "$chart")
@@ -39,8 +39,9 @@ for chart in "${charts[@]}"; do
   hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/$name.json" \
     -n helm "$helm template rel $dir" \
     -n ferroflux "$ours helm template rel $dir" >/dev/null
-  helm_ms=$(jq '.results[] | select(.command=="helm") | .mean * 1000' "$out/$name.json")
-  ours_ms=$(jq '.results[] | select(.command=="ferroflux") | .mean * 1000' "$out/$name.json")
+  # Medians: on a shared machine a few runs take several times longer, and move the mean.
+  helm_ms=$(jq '.results[] | select(.command=="helm") | .median * 1000' "$out/$name.json")
+  ours_ms=$(jq '.results[] | select(.command=="ferroflux") | .median * 1000' "$out/$name.json")
   inproc_ms=$("$inproc" "$dir" 100 | jq '.median_ms')
   awk -v n="$name" -v h="$helm_ms" -v o="$ours_ms" -v i="$inproc_ms" \
     'BEGIN { printf "| %s | %.1f | %.1f | %.1fx | %.2f | %.0fx |\n", n, h, o, h / o, i, h / i }'
