@@ -163,8 +163,11 @@ impl ParseAhead {
 
 impl Drop for ParseAhead {
     fn drop(&mut self) {
-        lock(&self.shared.queue).closed = true;
-        self.shared.wake.notify_one();
+        let mut queue = lock(&self.shared.queue);
+        queue.closed = true;
+        if queue.idle {
+            self.shared.wake.notify_one();
+        }
     }
 }
 
@@ -173,6 +176,10 @@ impl Shared {
         let mut queue = lock(&self.queue);
         loop {
             if let Some(job) = queue.jobs.pop_front() {
+                // Held by nobody else: the chart it was read for is gone (its load failed).
+                if Arc::strong_count(&job) == 1 {
+                    continue;
+                }
                 drop(queue);
                 job.parse_if_unclaimed();
                 queue = lock(&self.queue);
