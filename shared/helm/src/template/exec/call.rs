@@ -104,7 +104,7 @@ impl<'n> State<'_, 'n> {
             return Err(FuncError::Arity("2".into()));
         }
         let name = match &args[0] {
-            Value::String(s) => s.clone(),
+            Value::String(s) => s.as_str(),
             other => {
                 return Err(FuncError::Type(
                     0,
@@ -115,24 +115,33 @@ impl<'n> State<'_, 'n> {
                 ));
             }
         };
-        let depth = self.shared.include_depth.get(&name).copied().unwrap_or(0);
+        let depth = self.shared.include_depth.get(name).copied().unwrap_or(0);
         if depth > MAX_INCLUDE_DEPTH {
             return Err(FuncError::Call(format!(
                 "rendering template has a nested reference name: {name}: unable to execute template"
             )));
         }
-        let Some(t) = self.set.get(&name).cloned() else {
+        let set = self.set;
+        let Some(t) = set.get(name) else {
             return Err(FuncError::Call(
                 TemplateError::NoTemplate {
-                    name,
+                    name: name.to_string(),
                     root: ROOT_NAME.into(),
                 }
                 .to_string(),
             ));
         };
-        *self.shared.include_depth.entry(name.clone()).or_default() += 1;
-        let r = run(self.set, &t, &args[1], self.shared);
-        *self.shared.include_depth.entry(name).or_default() -= 1;
+        // The counter's key is allocated once per name, not once per call.
+        match self.shared.include_depth.get_mut(name) {
+            Some(d) => *d += 1,
+            None => {
+                self.shared.include_depth.insert(name.to_string(), 1);
+            }
+        }
+        let r = run(set, t, &args[1], self.shared);
+        if let Some(d) = self.shared.include_depth.get_mut(name) {
+            *d -= 1;
+        }
         r.map(Value::String)
             .map_err(|e| FuncError::Call(e.to_string()))
     }
@@ -156,10 +165,10 @@ impl<'n> State<'_, 'n> {
         let mut set = self.set.overlay();
         set.parse(ROOT_NAME, &text)
             .map_err(|e| FuncError::Call(format!("cannot parse template {text:?}: {e}")))?;
-        let Some(t) = set.get(ROOT_NAME).cloned() else {
+        let Some(t) = set.get(ROOT_NAME) else {
             return Ok(Value::String(String::new()));
         };
-        match run(&set, &t, &args[1], self.shared) {
+        match run(&set, t, &args[1], self.shared) {
             Ok(s) => Ok(Value::String(s.replace("<no value>", ""))),
             Err(e) => Err(FuncError::Call(format!(
                 "error during tpl function execution for {text:?}: {e}"

@@ -2,11 +2,13 @@
 //! template-context functions (`include`, `tpl`, `required`, `fail`, `lookup`).
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use super::ast::{Arg, Branch, BranchKind, Command, Node, Pipe, Source, Template};
 use super::error::TemplateError;
 use super::format::print_action;
+use super::funcs::Fnv;
 
 use super::Templates;
 use super::value::Value;
@@ -37,7 +39,7 @@ type Res<T> = Result<T, Flow>;
 /// Shared across one top-level render: include counters (Helm's recursion guard).
 #[derive(Default)]
 struct Shared {
-    include_depth: HashMap<String, usize>,
+    include_depth: HashMap<String, usize, BuildHasherDefault<Fnv>>,
 }
 
 /// The node execution is at, kept by reference and printed only when an error needs it.
@@ -66,9 +68,11 @@ impl std::fmt::Display for Ctx<'_> {
 
 struct State<'a, 'n> {
     set: &'a Templates,
-    template: String,
+    /// The executing template's name (for errors).
+    template: &'n str,
     source: Arc<Source>,
-    vars: Vec<(String, Value)>,
+    /// Variables in scope, innermost last (names borrowed from the tree).
+    vars: Vec<(&'n str, Value)>,
     at: (usize, Ctx<'n>),
     shared: &'a mut Shared,
     undefined_assign: Option<String>,
@@ -144,9 +148,9 @@ fn run(
 ) -> Result<String, TemplateError> {
     let mut st = State {
         set,
-        template: template.name.clone(),
+        template: &template.name,
         source: template.source.clone(),
-        vars: vec![("$".into(), data.clone())],
+        vars: vec![("$", data.clone())],
         at: (0, Ctx::None),
         shared,
         undefined_assign: None,
@@ -166,7 +170,7 @@ impl<'n> State<'_, 'n> {
             file: self.source.name.clone(),
             line,
             col,
-            template: self.template.clone(),
+            template: self.template.to_string(),
             context: self.at.1.to_string(),
             message: message.into(),
         })
@@ -201,11 +205,11 @@ impl<'n> State<'_, 'n> {
                     Some(p) => self.eval_pipeline(dot, p)?,
                     None => Value::Nil,
                 };
-                let Some(t) = self.set.get(name) else {
+                let set = self.set;
+                let Some(t) = set.get(name) else {
                     return Err(self.error(format!("template {name:?} not defined")));
                 };
-                let t = t.clone();
-                let text = run(self.set, &t, &data, self.shared)?;
+                let text = run(set, t, &data, self.shared)?;
                 out.push_str(&text);
             }
         }
@@ -240,7 +244,7 @@ impl<'n> State<'_, 'n> {
     }
 
     fn walk_range(&mut self, out: &mut String, dot: &Value, b: &'n Branch) -> Res<()> {
-        let decl = b.pipe.decl.clone();
+        let decl = &b.pipe.decl;
         let v = self.eval_commands(dot, &b.pipe)?.resolved();
         let items: Vec<(Value, Value)> = match &v {
             Value::List(l) => l
@@ -309,15 +313,15 @@ impl<'n> State<'_, 'n> {
         Ok(())
     }
 
-    fn declare(&mut self, name: &str, v: Value, assign: bool) {
+    fn declare(&mut self, name: &'n str, v: Value, assign: bool) {
         if assign {
-            if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
+            if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
                 slot.1 = v;
             } else {
                 self.undefined_assign = Some(name.to_string());
             }
         } else {
-            self.vars.push((name.to_string(), v));
+            self.vars.push((name, v));
         }
     }
 
@@ -391,7 +395,7 @@ impl<'n> State<'_, 'n> {
     }
 
     fn lookup_var(&self, name: &str) -> Res<Value> {
-        match self.vars.iter().rev().find(|(n, _)| n == name) {
+        match self.vars.iter().rev().find(|(n, _)| *n == name) {
             Some((_, v)) => Ok(v.clone()),
             None => Err(self.error(format!("undefined variable: {name}"))),
         }

@@ -66,9 +66,10 @@ pub fn defined(name: &str) -> Option<&'static str> {
     DEFINED.get(name).copied()
 }
 
-/// FNV-1a, for the set of function names: short, fixed keys that need no protection against
-/// chosen collisions, and several times cheaper to hash than with the default SipHash.
-struct Fnv(u64);
+/// FNV-1a, for the set of function names and the executor's per-name include counters: short
+/// keys that need no protection against chosen collisions (a template can only slow its own
+/// render), and several times cheaper to hash than with the default SipHash.
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
