@@ -17,14 +17,14 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "fromYaml" | "mustFromYaml" => arity(a, 1).and_then(|_| match parse_yaml(&string(a, 0)?) {
             Ok(Value::Map(m)) => Ok(Value::Map(m)),
             Ok(Value::Nil) => Ok(Value::empty_map()),
-            Ok(other) => error_map(name, format!("error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", json_kind(&other))),
+            Ok(other) => error_map(name, format!("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", json_kind(&other))),
             Err(e) => error_map(name, e),
         }),
         "fromYamlArray" | "mustFromYamlArray" => arity(a, 1).and_then(|_| match parse_yaml(&string(a, 0)?) {
             Ok(Value::List(l)) => Ok(Value::List(l)),
             Ok(Value::Nil) => Ok(Value::from(Vec::new())),
             Ok(other) => {
-                let e = format!("error unmarshaling JSON: json: cannot unmarshal {} into Go value of type []interface {{}}", json_kind(&other));
+                let e = format!("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}", json_kind(&other));
                 if name.starts_with("must") { fail(e) } else { Ok(Value::from(vec![Value::String(e)])) }
             }
             Err(e) => if name.starts_with("must") { fail(e) } else { Ok(Value::from(vec![Value::String(e)])) },
@@ -54,13 +54,15 @@ fn error_map(name: &str, e: String) -> FuncResult {
     ))
 }
 
-/// Parses YAML the way Helm does (numbers become float64).
+/// Parses YAML the way Helm does, with the decoder of values files (sigs.k8s.io/yaml in both):
+/// the first document only, YAML 1.1 scalars (`yes`, `0755` octal), a repeated key's last value,
+/// numbers as float64.
 pub fn parse_yaml(text: &str) -> Result<Value, String> {
     if text.trim().is_empty() {
         return Ok(Value::Nil);
     }
-    let json: serde_json::Value =
-        serde_saphyr::from_str(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let json =
+        crate::yaml::from_str(text).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Ok(Value::from_json(&json))
 }
 
