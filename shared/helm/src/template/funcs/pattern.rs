@@ -6,7 +6,7 @@
 use regex_automata::meta::{self, BuildError};
 use regex_automata::util::syntax;
 
-/// A compiled pattern (cheap to clone).
+/// A compiled pattern. Share it rather than clone it: a clone starts with no search caches.
 #[derive(Clone, Debug)]
 pub struct Pattern(meta::Regex);
 
