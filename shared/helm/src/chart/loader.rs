@@ -10,6 +10,14 @@ use super::metadata::{Metadata, MetadataError};
 use super::{Chart, File};
 use crate::template::ahead::ParseAhead;
 
+/// A chart's files the loader reads itself (templates aside).
+const LOADER_FILES: &[&str] = &[
+    "Chart.yaml",
+    "requirements.yaml",
+    "values.yaml",
+    "values.schema.json",
+];
+
 /// Archives larger than this (uncompressed) are refused.
 const MAX_ARCHIVE_BYTES: u64 = 100 * 1024 * 1024;
 
@@ -173,10 +181,7 @@ fn walk(
 /// read early.
 fn read_by_loader(rel: &str) -> bool {
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-    matches!(
-        name,
-        "Chart.yaml" | "requirements.yaml" | "values.yaml" | "values.schema.json"
-    ) || dir.split('/').any(|part| part == "templates")
+    LOADER_FILES.contains(&name) || dir.split('/').any(|part| part == "templates")
 }
 
 /// Loads a gzipped tar whose entries all sit under one top directory (the chart's name).
@@ -232,13 +237,9 @@ fn load_files(files: Vec<File>, ahead: &ParseAhead) -> Result<Chart, LoadError> 
     let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
     for file in files {
         // What the loader itself reads is read now; the rest when (if ever) it is used.
-        let special = matches!(
-            file.name.as_str(),
-            "Chart.yaml" | "requirements.yaml" | "values.yaml" | "values.schema.json"
-        );
         let file = if file.name.starts_with("templates/") {
             file.loaded()?.parsed_ahead(ahead)?
-        } else if special {
+        } else if LOADER_FILES.contains(&file.name.as_str()) {
             file.loaded()?
         } else {
             file

@@ -105,17 +105,29 @@ impl File {
 
     /// The same file, its text (read now) queued on `ahead` to be parsed as a template.
     pub(crate) fn parsed_ahead(self, ahead: &ParseAhead) -> Result<File, LoadError> {
-        let text = Arc::from(crate::utf8::lossy(self.data()?));
+        let text = template_text(self.data()?);
         Ok(File {
             pending: Some(ahead.submit(text)),
             ..self
         })
     }
 
-    /// The template text and its parse (see [`ParseAhead`]), for a template of a loaded chart.
-    pub(crate) fn pending(&self) -> Option<&Arc<Pending>> {
-        self.pending.as_ref()
+    /// The file as a template: its text and its parse, shared with the loader's parse-ahead
+    /// thread when the loader queued it (see [`ParseAhead`]), else not started yet.
+    pub(crate) fn template(&self) -> Arc<Pending> {
+        match &self.pending {
+            Some(pending) => pending.clone(),
+            // Templates are read at load (a `File` there is never deferred).
+            None => Pending::new(template_text(
+                self.data().map(|d| d.as_slice()).unwrap_or_default(),
+            )),
+        }
     }
+}
+
+/// A template's bytes as text (invalid UTF-8 replaced, as Go's templates show it).
+fn template_text(bytes: &[u8]) -> Arc<str> {
+    Arc::from(crate::utf8::lossy(bytes))
 }
 
 impl PartialEq for File {

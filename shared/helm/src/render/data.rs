@@ -99,14 +99,13 @@ pub fn chart_value(chart: &Chart, is_root: bool) -> Value {
     ])
 }
 
-/// A template file to parse: its path (its template name) and text.
+/// A template file to parse: its path (its template name) and its text, with the parse the
+/// loader may have started (see [`crate::template::ahead`]).
 pub struct TemplateSource {
     /// `<chart path>/templates/x.yaml`.
     pub path: String,
-    /// The template source (shared with the parsed tree).
-    pub text: Arc<str>,
-    /// Its parse, when the loader started one (see [`crate::template::ahead`]).
-    pub pending: Option<Arc<Pending>>,
+    /// The text and, once parsed, its tree.
+    pub pending: Arc<Pending>,
 }
 
 /// One template file to execute, with the data of its chart.
@@ -138,21 +137,9 @@ pub fn template_sources(chart: &Chart, full_path: &str, out: &mut Vec<TemplateSo
     }
     for t in &chart.templates {
         if is_parsed(chart, &t.name) {
-            let path = format!("{full_path}/{}", t.name);
-            out.push(match t.pending() {
-                Some(pending) => TemplateSource {
-                    path,
-                    text: pending.text().clone(),
-                    pending: Some(pending.clone()),
-                },
-                None => TemplateSource {
-                    path,
-                    // Templates are read at load (a `File` there is never deferred).
-                    text: Arc::from(crate::utf8::lossy(
-                        t.data().map(|d| d.as_slice()).unwrap_or_default(),
-                    )),
-                    pending: None,
-                },
+            out.push(TemplateSource {
+                path: format!("{full_path}/{}", t.name),
+                pending: t.template(),
             });
         }
     }

@@ -11,7 +11,7 @@
 //! error over a YAML error in the output.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Arc, mpsc};
 
 use serde_json::Value as Json;
 
@@ -21,7 +21,7 @@ use super::sort::FileDocs;
 use super::{RenderOptions, exec_error};
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::template::{Map, ParsedFile, Templates, Value, key_pool, parse_file, spawn_exec_thread};
+use crate::template::{Map, Templates, Value, key_pool, spawn_exec_thread};
 use crate::values::{coalesce, schema};
 use ferroflux_semver::is_compatible_range;
 
@@ -101,19 +101,17 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     Ok(Output { files, notes })
 }
 
-/// Template files parsed by whichever thread takes them first.
+/// Template files parsed by whichever thread takes them first (files the loader queued may be
+/// parsed already, see [`crate::template::ahead`]).
 struct ParseQueue {
     sources: Vec<TemplateSource>,
     /// The index of the next file to take.
     next: AtomicUsize,
-    /// Each file's result, by index.
-    parsed: Vec<Mutex<Option<Result<ParsedFile, Error>>>>,
 }
 
 impl ParseQueue {
     fn new(sources: Vec<TemplateSource>) -> Self {
         ParseQueue {
-            parsed: sources.iter().map(|_| Mutex::new(None)).collect(),
             sources,
             next: AtomicUsize::new(0),
         }
@@ -121,37 +119,21 @@ impl ParseQueue {
 
     /// Parses files until none is left to take.
     fn parse_remaining(&self) {
-        loop {
-            let i = self.next.fetch_add(1, Ordering::Relaxed);
-            let Some(s) = self.sources.get(i) else {
-                return;
-            };
-            // A file the loader queued is taken from its queue (see `templates`).
-            if let Some(pending) = &s.pending {
-                pending.parse_if_unclaimed();
-                continue;
-            }
-            let result = parse_file(&s.path, s.text.clone()).map_err(|e| exec_error(&s.path, e));
-            *self.parsed[i]
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(result);
+        while let Some(s) = self.sources.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            s.pending.parse_if_unclaimed();
         }
     }
 
     /// The set of all parsed files, added in parse order (a later definition of a name wins), or
-    /// the first parse error in that order. Every `parse_remaining` call must have returned.
+    /// the first parse error in that order. Waits for files other threads are still parsing.
     fn templates(&self) -> Result<Templates, Error> {
         let mut templates = Templates::new();
-        for (slot, source) in self.parsed.iter().zip(&self.sources) {
-            if let Some(pending) = &source.pending {
-                let parsed = pending.take(&source.path);
-                templates.add_parsed(parsed.map_err(|e| exec_error(&source.path, e))?);
-                continue;
-            }
-            match slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
-                Some(parsed) => templates.add_parsed(parsed?),
-                None => return Err(Error::Template("a template file was not parsed".into())),
-            }
+        for s in &self.sources {
+            let parsed = s
+                .pending
+                .take(&s.path)
+                .map_err(|e| exec_error(&s.path, e))?;
+            templates.add_parsed(parsed);
         }
         Ok(templates)
     }

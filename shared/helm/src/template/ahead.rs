@@ -63,11 +63,6 @@ impl Pending {
         })
     }
 
-    /// The template text.
-    pub fn text(&self) -> &Arc<str> {
-        &self.text
-    }
-
     /// Parses the text here unless another thread has already taken it.
     pub fn parse_if_unclaimed(&self) {
         if self.claimed.swap(true, Ordering::AcqRel) {

@@ -59,13 +59,7 @@ pub fn takes_pattern(name: &str) -> bool {
 /// path that decides how long a render takes. A pattern that does not compile is left for the
 /// call to report, if it is ever made (as Go reports it: when executed).
 pub fn precompile(pattern: &str) {
-    let known = COMPILED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .contains_key(pattern);
-    if !known {
-        let _ = compile(pattern);
-    }
+    let _ = compile(pattern);
 }
 
 fn compile_new(pattern: &str) -> Result<Regex, FuncError> {
