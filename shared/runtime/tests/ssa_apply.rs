@@ -113,18 +113,55 @@ async fn one_invalid_object_fails_the_set_before_anything_changes() {
     .await;
 }
 
-#[tokio::test]
-async fn staged_apply_installs_a_crd_and_its_custom_resource_in_one_set() {
-    ensure_cluster();
-    let group = format!("{}.example.com", unique_name("ssa"));
-    let crd = json!({
+/// A CRD of kind `Widget` in `group`, serving `v1` (and defining `v2` without serving it).
+fn widget_crd(group: &str) -> Value {
+    let schema = json!({"openAPIV3Schema": {"type": "object",
+                        "x-kubernetes-preserve-unknown-fields": true}});
+    json!({
         "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
         "metadata": {"name": format!("widgets.{group}")},
         "spec": {"group": group, "scope": "Namespaced",
                  "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
-                 "versions": [{"name": "v1", "served": true, "storage": true,
-                     "schema": {"openAPIV3Schema": {"type": "object",
-                         "x-kubernetes-preserve-unknown-fields": true}}}]}});
+                 "versions": [
+                     {"name": "v1", "served": true, "storage": true, "schema": schema},
+                     {"name": "v2", "served": false, "storage": false, "schema": schema}]}})
+}
+
+#[tokio::test]
+async fn a_resource_of_a_version_its_crd_does_not_serve_fails_before_the_crd_is_installed() {
+    ensure_cluster();
+    let group = format!("{}.example.com", unique_name("ssa"));
+    let crd = widget_crd(&group);
+    with_temp_namespace(|client, ns| async move {
+        let rm = manager(client);
+        let cr = json!({"apiVersion": format!("{group}/v2"), "kind": "Widget",
+                        "metadata": {"name": "w", "namespace": ns}});
+        let err = rm
+            .apply_all_staged(&[cr, crd.clone()], &ApplyOptions::default())
+            .await
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::DryRun { .. }), "{message}");
+        assert!(
+            message.contains(&format!(
+                "no matches for kind \"Widget\" in version \"{group}/v2\""
+            )),
+            "{message}"
+        );
+        assert_eq!(
+            rm.get(&id(&crd)).await.unwrap(),
+            None,
+            "the CRD may not be installed"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staged_apply_installs_a_crd_and_its_custom_resource_in_one_set() {
+    ensure_cluster();
+    let group = format!("{}.example.com", unique_name("ssa"));
+    let crd = widget_crd(&group);
     let crd_id = id(&crd);
     let outcome = with_temp_namespace(|client, ns| {
         let crd = crd.clone();

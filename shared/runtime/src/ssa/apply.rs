@@ -56,7 +56,8 @@ struct Planned {
 /// an object is not refused just because they do not exist yet.
 #[derive(Default)]
 struct Deferrable {
-    kinds: BTreeSet<(String, String)>,
+    /// Group, version and kind of every version a CRD in the set serves.
+    kinds: BTreeSet<(String, String, String)>,
     namespaces: BTreeSet<String>,
 }
 
@@ -68,8 +69,17 @@ impl Deferrable {
                 Some("CustomResourceDefinition") => {
                     let group = obj.pointer("/spec/group").and_then(Value::as_str);
                     let kind = obj.pointer("/spec/names/kind").and_then(Value::as_str);
-                    if let (Some(g), Some(k)) = (group, kind) {
-                        d.kinds.insert((g.to_string(), k.to_string()));
+                    let (Some(g), Some(k)) = (group, kind) else {
+                        continue;
+                    };
+                    let versions = obj.pointer("/spec/versions").and_then(Value::as_array);
+                    let served = versions
+                        .into_iter()
+                        .flatten()
+                        .filter(|v| v.get("served").and_then(Value::as_bool) != Some(false));
+                    for name in served.filter_map(|v| v.get("name").and_then(Value::as_str)) {
+                        d.kinds
+                            .insert((g.to_string(), name.to_string(), k.to_string()));
                     }
                 }
                 Some("Namespace") => {
@@ -85,7 +95,10 @@ impl Deferrable {
 
     fn defers(&self, id: &ObjectRef, err: &Error) -> bool {
         match err {
-            Error::UnknownKind { .. } => self.kinds.contains(&(id.group.clone(), id.kind.clone())),
+            Error::UnknownKind { .. } => {
+                let gvk = (id.group.clone(), id.version.clone(), id.kind.clone());
+                self.kinds.contains(&gvk)
+            }
             Error::Read {
                 source: kube::Error::Api(s),
                 ..
@@ -156,16 +169,44 @@ impl ResourceManager {
                 fail_fast: true,
             };
             self.wait_for_set(&refs, &wait).await?;
-            self.resolver.refresh();
-            let (plan, failures) = self.plan(&stage_two, opts, &none).await?;
-            if !failures.is_empty() {
-                return Err(Error::DryRun { failures });
-            }
-            plan
+            self.plan_after_stage_one(&stage_two, opts, &deferrable)
+                .await?
         } else {
             plan_two
         };
         self.execute(plan_two, changes).await
+    }
+
+    /// Plans stage two once stage one is applied and ready. The API server can call a CRD
+    /// Established a moment before its discovery serves the new kind, so while objects of kinds
+    /// that stage one defined are still unknown, discovery is asked again (backing off up to the
+    /// wait timeout). Past the timeout they fail the dry-run like any unknown kind.
+    async fn plan_after_stage_one(
+        &self,
+        stage_two: &[Value],
+        opts: &ApplyOptions,
+        deferrable: &Deferrable,
+    ) -> Result<Vec<Planned>, Error> {
+        let deadline = tokio::time::Instant::now() + opts.wait_timeout;
+        let mut delay = Duration::from_millis(50);
+        loop {
+            self.resolver.refresh();
+            let now = tokio::time::Instant::now();
+            let excused = if now < deadline {
+                deferrable
+            } else {
+                &Deferrable::default()
+            };
+            let (plan, failures) = self.plan(stage_two, opts, excused).await?;
+            if !failures.is_empty() {
+                return Err(Error::DryRun { failures });
+            }
+            if plan.len() == stage_two.len() || now >= deadline {
+                return Ok(plan);
+            }
+            tokio::time::sleep(delay.min(deadline - now)).await;
+            delay = (delay * 2).min(Duration::from_secs(1));
+        }
     }
 
     /// Applies a set in one stage: dry-runs every object, and only when all pass, applies the
