@@ -96,7 +96,7 @@ fn load_dir(root: &Path, ahead: &ParseAhead) -> Result<Chart, LoadError> {
         Err(_) => IgnoreRules::parse("")?,
     };
     let mut files = Vec::new();
-    walk(root, "", &rules, &mut files)?;
+    walk(root, "", &rules, ahead, &mut files)?;
     load_files(files, ahead)
 }
 
@@ -109,10 +109,12 @@ enum EntryKind {
 }
 
 /// Walks in lexical order (as Go's `filepath.Walk`), following symlinks, skipping ignored paths.
+/// The template files of each directory are queued on `ahead` once the directory is read.
 fn walk(
     dir: &Path,
     prefix: &str,
     rules: &IgnoreRules,
+    ahead: &ParseAhead,
     out: &mut Vec<File>,
 ) -> Result<(), LoadError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -128,6 +130,8 @@ fn walk(
         })
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
+    // Where this directory's template files are in `out` (ascending).
+    let mut templates = Vec::new();
     for (name, path, file_type) in entries {
         let rel = if prefix.is_empty() {
             name.clone()
@@ -152,7 +156,7 @@ fn walk(
         };
         if meta == EntryKind::Dir {
             if !rules.ignored(&rel, true) {
-                walk(&path, &rel, rules, out)?;
+                walk(&path, &rel, rules, ahead, out)?;
             }
         } else if !rules.ignored(&rel, false) {
             if meta != EntryKind::File {
@@ -163,6 +167,9 @@ fn walk(
             }
             if read_by_loader(&rel) {
                 let data = std::fs::read(&path).map_err(read_err(&path))?;
+                if is_template_path(&rel) {
+                    templates.push(out.len());
+                }
                 out.push(File::new(rel, data));
             } else {
                 // Read when used (see `File`); opened now so that an unreadable file fails the
@@ -172,7 +179,13 @@ fn walk(
             }
         }
     }
-    Ok(())
+    let mut batch: Vec<&mut File> = out
+        .iter_mut()
+        .enumerate()
+        .filter(|(i, _)| templates.binary_search(i).is_ok())
+        .map(|(_, f)| f)
+        .collect();
+    File::queue_all(&mut batch, ahead)
 }
 
 /// Whether the loader reads the file at `rel` (a path under the chart directory) right away, so
@@ -182,6 +195,23 @@ fn walk(
 fn read_by_loader(rel: &str) -> bool {
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     LOADER_FILES.contains(&name) || dir.split('/').any(|part| part == "templates")
+}
+
+/// Whether the file at `rel` (a path under the chart directory) is a template of the chart or of
+/// a subchart in its `charts/` directory (at any depth).
+fn is_template_path(mut rel: &str) -> bool {
+    loop {
+        if rel.starts_with("templates/") {
+            return true;
+        }
+        match rel
+            .strip_prefix("charts/")
+            .and_then(|sub| sub.split_once('/'))
+        {
+            Some((_, inner)) => rel = inner,
+            None => return false,
+        }
+    }
 }
 
 /// Loads a gzipped tar whose entries all sit under one top directory (the chart's name).
@@ -237,7 +267,8 @@ fn load_files(files: Vec<File>, ahead: &ParseAhead) -> Result<Chart, LoadError> 
     let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
     for file in files {
         // What the loader itself reads is read now; the rest when (if ever) it is used.
-        let file = if file.name.starts_with("templates/") {
+        // Templates of a chart directory are queued by the walk already.
+        let file = if file.name.starts_with("templates/") && !file.is_queued() {
             file.loaded()?.parsed_ahead(ahead)?
         } else if LOADER_FILES.contains(&file.name.as_str()) {
             file.loaded()?
@@ -335,6 +366,27 @@ mod tests {
 
     fn file<'a>(chart: &'a Chart, name: &str) -> &'a File {
         chart.files.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn templates_of_the_chart_and_its_subcharts_are_told_from_other_files() {
+        for path in [
+            "templates/a.yaml",
+            "templates/sub/_h.tpl",
+            "charts/common/templates/_names.tpl",
+            "charts/a/charts/b/templates/x.yaml",
+        ] {
+            assert!(is_template_path(path), "{path}");
+        }
+        for path in [
+            "values.yaml",
+            "files/templates/a.yaml",
+            "charts/common/files/templates/a.yaml",
+            "charts/templates/a.yaml",
+            "charts/common.tgz",
+        ] {
+            assert!(!is_template_path(path), "{path}");
+        }
     }
 
     #[test]

@@ -135,9 +135,18 @@ impl ParseAhead {
 
     /// Queues `text` for parsing and returns the handle rendering takes it from.
     pub fn submit(&self, text: Arc<str>) -> Arc<Pending> {
-        let pending = Pending::new(text);
+        let mut pending = self.submit_all(vec![text]);
+        pending.pop().expect("one handle per text")
+    }
+
+    /// Queues `texts` for parsing, waking the thread at most once, and returns their handles.
+    pub fn submit_all(&self, texts: Vec<Arc<str>>) -> Vec<Arc<Pending>> {
+        let pending: Vec<Arc<Pending>> = texts.into_iter().map(Pending::new).collect();
+        if pending.is_empty() {
+            return pending;
+        }
         let mut queue = lock(&self.shared.queue);
-        queue.jobs.push_back(pending.clone());
+        queue.jobs.extend(pending.iter().cloned());
         if !queue.started {
             queue.started = true;
             let shared = self.shared.clone();
