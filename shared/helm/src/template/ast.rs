@@ -111,9 +111,9 @@ pub struct Command {
 #[derive(Debug, Clone)]
 pub enum Arg {
     /// `.a.b`
-    Field(usize, Vec<String>),
+    Field(usize, Fields),
     /// `$x.a.b` (name with `$`, then fields)
-    Variable(usize, String, Vec<String>),
+    Variable(usize, String, Fields),
     /// `.`
     Dot(usize),
     /// `nil`
@@ -127,7 +127,40 @@ pub enum Arg {
     /// A function name (one of the functions templates may call).
     Ident(usize, &'static str),
     /// `(pipeline)` or `(pipeline).a.b`
-    Chain(usize, Box<Pipe>, Vec<String>),
+    Chain(usize, Box<Pipe>, Fields),
+}
+
+/// The names of a field chain such as `.a.b.c`, kept as one string `a.b.c` (one allocation for
+/// the chain; a name is an identifier, which has no dot).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fields(Box<str>);
+
+impl Fields {
+    /// A chain of the names in `dotted` (`a.b.c`; empty for none).
+    pub(crate) fn new(dotted: &str) -> Fields {
+        Fields(Box::from(dotted))
+    }
+
+    /// Whether there are no names.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The names, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split('.').filter(|n| !n.is_empty())
+    }
+}
+
+impl fmt::Display for Fields {
+    /// `.a.b.c` (nothing for no names).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            write!(f, ".{}", self.0)
+        }
+    }
 }
 
 /// A number constant, typed like Go's exec does for untyped constants.
@@ -159,32 +192,15 @@ impl Arg {
 impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Arg::Field(_, names) => {
-                for n in names {
-                    write!(f, ".{n}")?;
-                }
-                Ok(())
-            }
-            Arg::Variable(_, name, fields) => {
-                write!(f, "{name}")?;
-                for n in fields {
-                    write!(f, ".{n}")?;
-                }
-                Ok(())
-            }
+            Arg::Field(_, names) => write!(f, "{names}"),
+            Arg::Variable(_, name, names) => write!(f, "{name}{names}"),
             Arg::Dot(_) => write!(f, "."),
             Arg::Nil(_) => write!(f, "nil"),
             Arg::Bool(_, b) => write!(f, "{b}"),
             Arg::Number(_, _, text) => write!(f, "{text}"),
             Arg::Str(_, _, quoted) => write!(f, "{quoted}"),
             Arg::Ident(_, name) => write!(f, "{name}"),
-            Arg::Chain(_, pipe, fields) => {
-                write!(f, "({pipe})")?;
-                for n in fields {
-                    write!(f, ".{n}")?;
-                }
-                Ok(())
-            }
+            Arg::Chain(_, pipe, names) => write!(f, "({pipe}){names}"),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
-use super::ast::{Arg, Branch, BranchKind, Command, Node, Pipe, Source, Template};
+use super::ast::{Arg, Branch, BranchKind, Command, Fields, Node, Pipe, Source, Template};
 use super::error::TemplateError;
 use super::format::print_action;
 use super::funcs::Fnv;
@@ -406,13 +406,13 @@ impl<'n> State<'_, 'n> {
         dot: &Value,
         mut recv: Value,
         from_dot: bool,
-        names: &[String],
+        names: &Fields,
         args: &'n [Arg],
         fin: Option<Value>,
     ) -> Res<Value> {
-        let n = names.len();
-        for (i, name) in names.iter().enumerate() {
-            let last = i + 1 == n;
+        let mut names = names.iter().enumerate().peekable();
+        while let Some((i, name)) = names.next() {
+            let last = names.peek().is_none();
             // A chain that starts from nothing (nil dot, variable or `(pipeline)`: Go's pipelines
             // turn a nil interface into an invalid value) yields nothing: `($x.a).b` is the
             // safe-navigation idiom. Only a nil reached inside the chain is an error.

@@ -1,6 +1,6 @@
 //! Pipelines, commands and operands: the expression half of the parser.
 
-use super::super::ast::{Arg, Command, Pipe};
+use super::super::ast::{Arg, Command, Fields, Pipe};
 use super::super::funcs;
 use super::super::lexer::Tok;
 use super::{KEYWORDS, PResult, Parser, bad_number_prefix, describe, parse_number};
@@ -72,13 +72,13 @@ impl Parser<'_> {
         if !is_assign {
             self.vars.extend(decl.iter().cloned());
         }
-        let mut cmds = Vec::new();
+        let base = self.cmds.len();
         loop {
             match self.peek().tok {
                 Tok::Right | Tok::RParen => {
                     let t = self.next();
                     let closing = t.tok;
-                    if cmds.is_empty() {
+                    if self.cmds.len() == base {
                         return Err(self.err_at(t.pos, format!("missing value for {context}")));
                     }
                     if closing == Tok::RParen && context != "parenthesized pipeline" {
@@ -92,7 +92,7 @@ impl Parser<'_> {
                 Tok::Eof => return Err(self.err_at(self.peek().pos, "unclosed action".into())),
                 ref t if starts_operand(t) => {
                     let cmd = self.command()?;
-                    cmds.push(cmd);
+                    self.cmds.push(cmd);
                 }
                 ref other => {
                     let message = format!("unexpected {} in {context}", describe(other));
@@ -100,7 +100,7 @@ impl Parser<'_> {
                 }
             }
         }
-        cmds.shrink_to_fit();
+        let cmds = self.cmds.drain(base..).collect();
         Ok(Pipe {
             pos,
             decl,
@@ -111,10 +111,10 @@ impl Parser<'_> {
 
     fn command(&mut self) -> PResult<Command> {
         let pos = self.peek().pos;
-        let mut args = Vec::new();
+        let base = self.args.len();
         loop {
             let arg = self.operand()?;
-            args.push(arg);
+            self.args.push(arg);
             let t = self.peek();
             match t.tok {
                 Tok::Right | Tok::RParen => break,
@@ -131,9 +131,7 @@ impl Parser<'_> {
                 }
             }
         }
-        // Most commands have one to three words: keep no spare capacity (the tree of a chart's
-        // templates stays in memory for the whole render).
-        args.shrink_to_fit();
+        let args: Vec<Arg> = self.args.drain(base..).collect();
         if let [Arg::Ident(_, name), Arg::Str(_, pattern, _), ..] = args.as_slice()
             && funcs::regex::takes_pattern(name)
         {
@@ -145,6 +143,7 @@ impl Parser<'_> {
     fn operand(&mut self) -> PResult<Arg> {
         let t = self.next();
         let pos = t.pos;
+        let mut first_field = None;
         let mut arg = match t.tok {
             Tok::Ident(name) => match name {
                 "true" => Arg::Bool(pos, true),
@@ -161,12 +160,15 @@ impl Parser<'_> {
                 }
             },
             Tok::Dot => Arg::Dot(pos),
-            Tok::Field(f) => Arg::Field(pos, vec![f.to_string()]),
+            Tok::Field(f) => {
+                first_field = Some(f);
+                Arg::Field(pos, Fields::default())
+            }
             Tok::Variable(v) => {
                 if !self.vars.iter().any(|known| known == v) {
                     return Err(self.err_at(pos, format!("undefined variable {v:?}")));
                 }
-                Arg::Variable(pos, v.to_string(), Vec::new())
+                Arg::Variable(pos, v.to_string(), Fields::default())
             }
             Tok::Str(v, q) => Arg::Str(pos, v.into_owned(), q.to_string()),
             Tok::Number(text) => {
@@ -180,13 +182,16 @@ impl Parser<'_> {
             }
             Tok::LParen => {
                 let pipe = self.pipeline("parenthesized pipeline", false)?;
-                Arg::Chain(pos, Box::new(pipe), Vec::new())
+                Arg::Chain(pos, Box::new(pipe), Fields::default())
             }
             other => {
                 return Err(self.err_at(pos, format!("unexpected {} in operand", describe(&other))));
             }
         };
-        // Field chains directly after the term: `.a.b`, `$x.a`, `(pipe).a`.
+        // Field chains directly after the term: `.a.b`, `$x.a`, `(pipe).a`. The names are
+        // gathered in `self.chain` (free again now that the term is parsed).
+        self.chain.clear();
+        self.chain.push_str(first_field.unwrap_or_default());
         while let Tok::Field(_) = &self.peek().tok {
             if self.peek().space_before {
                 break;
@@ -196,14 +201,13 @@ impl Parser<'_> {
                 unreachable!("checked above")
             };
             match &mut arg {
-                Arg::Field(p, names) => {
+                Arg::Field(p, _) => {
                     // Go reports a field chain at the position of its second field.
-                    if names.len() == 1 {
+                    if !self.chain.contains('.') {
                         *p = fpos;
                     }
-                    names.push(f.to_string())
                 }
-                Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => names.push(f.to_string()),
+                Arg::Variable(..) | Arg::Chain(..) => {}
                 other => {
                     return Err(self.err_at(
                         fpos,
@@ -211,6 +215,15 @@ impl Parser<'_> {
                     ));
                 }
             }
+            if !self.chain.is_empty() {
+                self.chain.push('.');
+            }
+            self.chain.push_str(f);
+        }
+        if let Arg::Field(_, names) | Arg::Variable(_, _, names) | Arg::Chain(_, _, names) =
+            &mut arg
+        {
+            *names = Fields::new(&self.chain);
         }
         Ok(arg)
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::ast::{Branch, BranchKind, Node, Source, Template};
+use super::ast::{Arg, Branch, BranchKind, Command, Node, Source, Template};
 use super::error::TemplateError;
 use super::lexer::{Tok, Token, lex_into};
 use super::number::{bad_number_prefix, parse_number};
@@ -50,6 +50,10 @@ pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError>
         vars: vec!["$".into()],
         range_depth: 0,
         defines: Vec::new(),
+        nodes: Vec::new(),
+        cmds: Vec::new(),
+        args: Vec::new(),
+        chain: String::new(),
     };
     let (body, end) = p.list(true)?;
     if let Some((what, pos)) = end {
@@ -89,6 +93,16 @@ struct Parser<'a> {
     vars: Vec<String>,
     range_depth: usize,
     defines: Vec<Template>,
+    /// Nodes of the lists being parsed, innermost last: each list takes its own off the top when
+    /// it ends, in one allocation of the right size (the tree stays in memory for the whole
+    /// render, and growing a vector per list cost more than the rest of the parse).
+    nodes: Vec<Node>,
+    /// The same for the commands of the pipelines being parsed.
+    cmds: Vec<Command>,
+    /// The same for the operands of the commands being parsed.
+    args: Vec<Arg>,
+    /// The names of the field chain being parsed, `a.b.c`.
+    chain: String,
 }
 
 type PResult<T> = Result<T, TemplateError>;
@@ -166,22 +180,26 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that stopped it.
+    /// The nodes a list pushed since it started at `base`, off the stack.
+    fn take_nodes(&mut self, base: usize) -> Vec<Node> {
+        self.nodes.drain(base..).collect()
+    }
+
     fn list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
-        let mut nodes = Vec::new();
+        let base = self.nodes.len();
         loop {
             let t = self.next();
             match t.tok {
                 Tok::Eof => {
                     if top {
-                        nodes.shrink_to_fit();
-                        return Ok((nodes, None));
+                        return Ok((self.take_nodes(base), None));
                     }
                     return Err(self.err_at(t.pos, "unexpected EOF".into()));
                 }
                 Tok::Text(s) => {
                     // The token borrows from the source: its offset there.
                     let start = s.as_ptr() as usize - self.source.text.as_ptr() as usize;
-                    nodes.push(Node::Text(start..start + s.len()));
+                    self.nodes.push(Node::Text(start..start + s.len()));
                 }
                 Tok::Left => {
                     let kw = match &self.peek().tok {
@@ -190,7 +208,7 @@ impl<'a> Parser<'a> {
                     };
                     let Some(kw) = kw else {
                         let pipe = self.pipeline("command", false)?;
-                        nodes.push(Node::Action(pipe));
+                        self.nodes.push(Node::Action(pipe));
                         continue;
                     };
                     let kt = self.next();
@@ -200,19 +218,26 @@ impl<'a> Parser<'a> {
                             if top {
                                 return Err(self.err_at(kt.pos, "unexpected {{end}}".into()));
                             }
-                            nodes.shrink_to_fit();
-                            return Ok((nodes, Some(("end", kt.pos))));
+                            return Ok((self.take_nodes(base), Some(("end", kt.pos))));
                         }
                         "else" => {
                             if top {
                                 return Err(self.err_at(kt.pos, "unexpected {{else}}".into()));
                             }
-                            nodes.shrink_to_fit();
-                            return Ok((nodes, Some(("else", kt.pos))));
+                            return Ok((self.take_nodes(base), Some(("else", kt.pos))));
                         }
-                        "if" => nodes.push(self.branch(BranchKind::If, kt.pos)?),
-                        "with" => nodes.push(self.branch(BranchKind::With, kt.pos)?),
-                        "range" => nodes.push(self.branch(BranchKind::Range, kt.pos)?),
+                        "if" => {
+                            let node = self.branch(BranchKind::If, kt.pos)?;
+                            self.nodes.push(node);
+                        }
+                        "with" => {
+                            let node = self.branch(BranchKind::With, kt.pos)?;
+                            self.nodes.push(node);
+                        }
+                        "range" => {
+                            let node = self.branch(BranchKind::Range, kt.pos)?;
+                            self.nodes.push(node);
+                        }
                         "break" | "continue" => {
                             if self.range_depth == 0 {
                                 return Err(self.err_at(
@@ -221,7 +246,7 @@ impl<'a> Parser<'a> {
                                 ));
                             }
                             self.expect_right(&format!("{{{{{kw}}}}}"))?;
-                            nodes.push(if kw == "break" {
+                            self.nodes.push(if kw == "break" {
                                 Node::Break
                             } else {
                                 Node::Continue
@@ -263,7 +288,7 @@ impl<'a> Parser<'a> {
                                     body: Arc::new(body),
                                 });
                             }
-                            nodes.push(Node::Template {
+                            self.nodes.push(Node::Template {
                                 pos: kt.pos,
                                 name: name.into_owned(),
                                 pipe: pipe.map(Box::new),
