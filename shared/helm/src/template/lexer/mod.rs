@@ -188,7 +188,10 @@ pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexErr
                 });
             }
             let pos = i;
-            let c = src[i..].chars().next().unwrap_or('\0');
+            let c = match b[i] {
+                ascii @ 0..0x80 => ascii as char,
+                _ => src[i..].chars().next().unwrap_or('\0'),
+            };
             let push = |out: &mut Vec<Token<'a>>, tok: Tok<'a>| {
                 out.push(Token {
                     tok,
@@ -275,13 +278,7 @@ pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexErr
                     i = j + 1;
                 }
                 '$' => {
-                    let mut j = i + 1;
-                    for ch in src[j..].chars() {
-                        if !is_alnum(ch) {
-                            break;
-                        }
-                        j += ch.len_utf8();
-                    }
+                    let j = ident_end(src, i + 1);
                     push(out, Tok::Variable(&src[i..j]));
                     i = j;
                 }
@@ -292,13 +289,7 @@ pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexErr
                         push(out, Tok::Number(&src[i..end]));
                         i = end;
                     } else if is_alnum(nc) {
-                        let mut j = i + 1;
-                        for ch in src[j..].chars() {
-                            if !is_alnum(ch) {
-                                break;
-                            }
-                            j += ch.len_utf8();
-                        }
+                        let j = ident_end(src, i + 1);
                         push(out, Tok::Field(&src[i + 1..j]));
                         i = j;
                     } else {
@@ -321,13 +312,7 @@ pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexErr
                     i = end;
                 }
                 c if is_alnum(c) => {
-                    let mut j = i;
-                    for ch in src[j..].chars() {
-                        if !is_alnum(ch) {
-                            break;
-                        }
-                        j += ch.len_utf8();
-                    }
+                    let j = ident_end(src, i);
                     push(out, Tok::Ident(&src[i..j]));
                     i = j;
                 }
@@ -349,6 +334,25 @@ pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexErr
         space_before: false,
     });
     Ok(())
+}
+
+/// The end of the identifier characters (letters, digits, `_`) from byte `j` on: bytes while
+/// they are ASCII, characters from the first that is not.
+fn ident_end(src: &str, mut j: usize) -> usize {
+    let b = src.as_bytes();
+    while let Some(&c) = b.get(j) {
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            j += 1;
+        } else if c.is_ascii() {
+            break;
+        } else {
+            match src[j..].chars().next() {
+                Some(ch) if is_alnum(ch) => j += ch.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    j
 }
 
 /// The position of the next `{{` from `from` (searching for `{` is a fast byte search).

@@ -65,3 +65,28 @@ fn errors() {
     assert_eq!(lex("{{/* x").unwrap_err().message, "unclosed comment");
     assert_eq!(lex("{{ 1 ").unwrap_err().message, "unclosed action");
 }
+
+#[test]
+fn identifiers_may_have_letters_beyond_ascii() {
+    assert_eq!(
+        kinds("{{ $größe := .Values.café_2.ü | naïve }}"),
+        vec![
+            Tok::Left,
+            Tok::Variable("$größe"),
+            Tok::Declare,
+            Tok::Field("Values"),
+            Tok::Field("café_2"),
+            Tok::Field("ü"),
+            Tok::Pipe,
+            Tok::Ident("naïve"),
+            Tok::Right,
+            Tok::Eof,
+        ]
+    );
+    // A character that is neither ends the name, and has no place in an action.
+    let err = lex("{{ .a€ }}").unwrap_err();
+    assert_eq!(
+        (err.pos, err.message.as_str()),
+        (5, "unrecognized character in action: U+20AC '€'")
+    );
+}
