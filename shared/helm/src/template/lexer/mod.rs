@@ -336,15 +336,28 @@ pub fn lex_into<'a>(src: &'a str, out: &mut Vec<Token<'a>>) -> Result<(), LexErr
     Ok(())
 }
 
+/// The ASCII bytes that identifiers are made of: letters, digits and `_`.
+const IDENT_ASCII: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        table[c] = (c as u8).is_ascii_alphanumeric() || c as u8 == b'_';
+        c += 1;
+    }
+    table
+};
+
 /// The end of the identifier characters (letters, digits, `_`) from byte `j` on: bytes while
 /// they are ASCII, characters from the first that is not.
+#[inline]
 fn ident_end(src: &str, mut j: usize) -> usize {
     let b = src.as_bytes();
     while let Some(&c) = b.get(j) {
-        if c.is_ascii_alphanumeric() || c == b'_' {
+        if let Some(&ident) = IDENT_ASCII.get(usize::from(c)) {
+            if !ident {
+                break;
+            }
             j += 1;
-        } else if c.is_ascii() {
-            break;
         } else {
             match src[j..].chars().next() {
                 Some(ch) if is_alnum(ch) => j += ch.len_utf8(),

@@ -100,7 +100,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let cmds = self.cmds.drain(base..).collect();
+        let cmds = self.cmds.split_off(base);
         Ok(Pipe {
             pos,
             decl,
@@ -131,7 +131,7 @@ impl Parser<'_> {
                 }
             }
         }
-        let args: Vec<Arg> = self.args.drain(base..).collect();
+        let args = self.args.split_off(base);
         if let [Arg::Ident(_, name), Arg::Str(_, pattern, _), ..] = args.as_slice()
             && funcs::regex::takes_pattern(name)
         {

@@ -182,7 +182,7 @@ impl<'a> Parser<'a> {
     /// Parses nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that stopped it.
     /// The nodes a list pushed since it started at `base`, off the stack.
     fn take_nodes(&mut self, base: usize) -> Vec<Node> {
-        self.nodes.drain(base..).collect()
+        self.nodes.split_off(base)
     }
 
     fn list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
