@@ -20,10 +20,7 @@ pub(crate) fn empty_comment_lines(source: &str) -> Option<String> {
     let mut block_indent: Option<usize> = None;
     let mut start = 0;
     while start < b.len() {
-        let end = b[start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |n| start + n);
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |n| start + n);
         let line = &b[start..end];
         let next = (end + 1).min(b.len());
         let indent = line
