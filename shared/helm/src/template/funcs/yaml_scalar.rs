@@ -1,6 +1,8 @@
 //! How go-yaml writes one string scalar: plain, single-quoted, double-quoted or literal block,
 //! with its folding of long lines.
 
+use std::fmt::Write as _;
+
 #[derive(Clone, Copy, PartialEq)]
 pub(super) enum Style {
     Plain,
@@ -12,6 +14,33 @@ pub(super) enum Style {
 /// starting column and the continuation indent: at a single space past column 80 (not the first
 /// or last character for quoted styles; a double-quoted break before a second space escapes it).
 pub(super) fn quoted(s: &str, style: Style, fold_at: Option<(usize, usize)>) -> String {
+    let (open, close) = match style {
+        Style::Plain => ("", ""),
+        Style::Single => ("'", "'"),
+        Style::Double => ("\"", "\""),
+    };
+    // Most scalars are short: written out directly, unless a space past column 80 may fold.
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push_str(open);
+    for c in s.chars() {
+        match style {
+            Style::Single if c == '\'' => out.push_str("''"),
+            Style::Double => push_double_escaped(&mut out, c),
+            _ => out.push(c),
+        }
+    }
+    // A space folds only where the column before it is past 80; no column exceeds the last.
+    let fits = fold_at.is_none_or(|(start, _)| start + out.chars().count() <= 80);
+    if fits {
+        out.push_str(close);
+        return out;
+    }
+    fold(s, style, fold_at.unwrap_or_default(), open, close)
+}
+
+/// `quoted` for a scalar that may fold: go-yaml v2 breaks at a single space once the column is
+/// past 80, continuing at `indent`.
+fn fold(s: &str, style: Style, (start, indent): (usize, usize), open: &str, close: &str) -> String {
     let units: Vec<(String, bool)> = s
         .chars()
         .map(|c| {
@@ -24,17 +53,7 @@ pub(super) fn quoted(s: &str, style: Style, fold_at: Option<(usize, usize)>) -> 
             (text, c == ' ')
         })
         .collect();
-    let (open, close) = match style {
-        Style::Plain => ("", ""),
-        Style::Single => ("'", "'"),
-        Style::Double => ("\"", "\""),
-    };
     let mut out = String::from(open);
-    let Some((start, indent)) = fold_at else {
-        units.iter().for_each(|(t, _)| out.push_str(t));
-        out.push_str(close);
-        return out;
-    };
     let mut col = start + open.len();
     let mut spaces = false;
     let last = units.len().saturating_sub(1);
@@ -114,16 +133,25 @@ pub(super) fn literal(s: &str, indent: usize) -> String {
 }
 
 fn double_escape(c: char) -> String {
+    let mut out = String::new();
+    push_double_escaped(&mut out, c);
+    out
+}
+
+/// Appends `c` as it appears inside a double-quoted YAML scalar.
+fn push_double_escaped(out: &mut String, c: char) {
     match c {
-        '"' => "\\\"".into(),
-        '\\' => "\\\\".into(),
-        '\n' => "\\n".into(),
-        '\t' => "\\t".into(),
-        '\r' => "\\r".into(),
-        '\0' => "\\0".into(),
-        c if (c as u32) < 0x20 || c == '\u{7f}' => format!("\\x{:02X}", c as u32),
-        '\u{feff}' => "\\uFEFF".into(),
-        c => c.to_string(),
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        '\0' => out.push_str("\\0"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            let _ = write!(out, "\\x{:02X}", c as u32);
+        }
+        '\u{feff}' => out.push_str("\\uFEFF"),
+        c => out.push(c),
     }
 }
 
@@ -275,4 +303,38 @@ fn looks_like_timestamp(s: &str) -> bool {
         ok.then_some(())
     })();
     time_ok.is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_written_directly_are_what_folding_would_write() {
+        let texts = [
+            "a few words that fit",
+            "it's \"quoted\" with\ttab and back\\slash",
+            "word ".repeat(20).trim_end(),
+            "two  spaces  between  words  ".repeat(4).as_str(),
+            "ünïcödé wörds ".repeat(7).as_str(),
+        ]
+        .map(str::to_string);
+        for text in &texts {
+            for style in [Style::Plain, Style::Single, Style::Double] {
+                let (open, close) = match style {
+                    Style::Plain => ("", ""),
+                    Style::Single => ("'", "'"),
+                    Style::Double => ("\"", "\""),
+                };
+                // Every start column, including those where the last space lands at 80 and 81.
+                for start in 0..90 {
+                    assert_eq!(
+                        quoted(text, style, Some((start, 4))),
+                        fold(text, style, (start, 4), open, close),
+                        "{text:?} from column {start}"
+                    );
+                }
+            }
+        }
+    }
 }
