@@ -116,6 +116,16 @@ fn refused_charts() {
     run_cases(&[Case::local("bad-chart-yaml"), Case::local("missing-dep")]);
 }
 
+/// A `values.schema.json` that is not JSON (here cut short) fails the values' validation, for the
+/// chart and for a subchart, and is never read when validation is skipped.
+#[test]
+fn schema_that_is_not_json() {
+    run_cases(&[
+        Case::local("bad-schema"),
+        Case::local("bad-schema").skip_schema_validation(),
+    ]);
+}
+
 #[test]
 fn bitnami_nginx() {
     let chart = "charts/bitnami-nginx";

@@ -44,9 +44,6 @@ pub enum LoadError {
     /// `values.yaml` does not decode into a map.
     #[error("cannot load values.yaml: {0}")]
     Values(String),
-    /// `values.schema.json` is not JSON.
-    #[error("cannot load values.schema.json: {0}")]
-    Schema(String),
     /// `.helmignore` has a rule Helm refuses.
     #[error(".helmignore: {0}")]
     Ignore(#[from] IgnoreError),
@@ -295,11 +292,9 @@ fn load_files(files: Vec<File>, ahead: &ParseAhead) -> Result<Chart, LoadError> 
                     }
                 }
             }
-            "values.schema.json" => {
-                let schema = serde_json::from_slice(file.data()?)
-                    .map_err(|e| LoadError::Schema(e.to_string()))?;
-                chart.schema = Some(Arc::new(schema));
-            }
+            // Kept as bytes, as Helm keeps it: decoded when the values are validated, so a schema
+            // that is not JSON fails validation, and nothing when validation is skipped.
+            "values.schema.json" => chart.schema = Some(file.data()?.clone()),
             name if name.starts_with("templates/") => chart.templates.push(file),
             name if name.starts_with("charts/") && !name.ends_with(".prov") => {
                 let rest = &name["charts/".len()..];

@@ -161,8 +161,8 @@ pub struct Chart {
     pub metadata: Metadata,
     /// `values.yaml` (an empty map when absent); shared, as rendering works on a copy of the chart.
     pub values: Arc<serde_json::Map<String, serde_json::Value>>,
-    /// `values.schema.json`, when present.
-    pub schema: Option<Arc<serde_json::Value>>,
+    /// `values.schema.json`, when present: its bytes, decoded only to validate values.
+    pub schema: Option<Arc<Vec<u8>>>,
     /// Files under `templates/`, in name order.
     pub templates: Vec<File>,
     /// Every other file (crds/, files the templates read, README, ...), in name order.

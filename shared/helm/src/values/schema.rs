@@ -19,24 +19,8 @@ pub fn validate(chart: &Chart, values: &Json) -> Result<(), String> {
 }
 
 fn collect(chart: &Chart, values: &Json, report: &mut String) {
-    if let Some(schema) = &chart.schema {
-        match jsonschema::validator_for(schema.as_ref()) {
-            Ok(validator) => {
-                let mut errors: Vec<(String, String)> = validator
-                    .iter_errors(values)
-                    .map(|e| (e.instance_path().to_string(), helm_message(&e)))
-                    .collect();
-                errors.sort_by(|a, b| a.0.cmp(&b.0));
-                let errors: Vec<String> = errors
-                    .into_iter()
-                    .map(|(path, msg)| format!("- at '{path}': {msg}"))
-                    .collect();
-                if !errors.is_empty() {
-                    report.push_str(&format!("{}:\n{}\n", chart.name(), errors.join("\n")));
-                }
-            }
-            Err(e) => report.push_str(&format!("{}:\ninvalid schema: {e}\n", chart.name())),
-        }
+    if let Some(bytes) = &chart.schema {
+        check(chart.name(), bytes, values, report);
     }
     for sub in &chart.dependencies {
         match values.get(sub.name()) {
@@ -48,6 +32,41 @@ fn collect(chart: &Chart, values: &Json, report: &mut String) {
                 "non-map"
             )),
         }
+    }
+}
+
+/// Validates `values` against one chart's schema file, adding what fails to `report`.
+fn check(chart: &str, schema: &[u8], values: &Json, report: &mut String) {
+    let schema: Json = match serde_json::from_slice(schema) {
+        Ok(schema) => schema,
+        // Helm ends this message with no line break, unlike a list of violations.
+        Err(e) => return report.push_str(&format!("{chart}:\n{}", json_error(&e))),
+    };
+    let validator = match jsonschema::validator_for(&schema) {
+        Ok(validator) => validator,
+        Err(e) => return report.push_str(&format!("{chart}:\ninvalid schema: {e}\n")),
+    };
+    let mut errors: Vec<(String, String)> = validator
+        .iter_errors(values)
+        .map(|e| (e.instance_path().to_string(), helm_message(&e)))
+        .collect();
+    errors.sort_by(|a, b| a.0.cmp(&b.0));
+    let errors: Vec<String> = errors
+        .into_iter()
+        .map(|(path, msg)| format!("- at '{path}': {msg}"))
+        .collect();
+    if !errors.is_empty() {
+        report.push_str(&format!("{chart}:\n{}\n", errors.join("\n")));
+    }
+}
+
+/// Why a schema file is not JSON: Go's words for a file that ends too soon (the common case, a
+/// truncated file), serde_json's otherwise.
+fn json_error(e: &serde_json::Error) -> String {
+    if e.is_eof() {
+        "unexpected EOF".to_string()
+    } else {
+        e.to_string()
     }
 }
 
@@ -118,13 +137,32 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_schema_that_is_not_json_is_reported_as_helm_reports_it() {
+        let mut sub = Chart::default();
+        sub.metadata.name = "sub".into();
+        sub.schema = Some(std::sync::Arc::new(b"{\"type\": ".to_vec()));
+        let mut chart = Chart::default();
+        chart.metadata.name = "top".into();
+        chart.schema = Some(std::sync::Arc::new(b"{\"type\": \"object\"".to_vec()));
+        chart.dependencies.push(sub);
+        let values = json!({"sub": {}});
+        // As helm v4.3.1 prints it, run on such a chart.
+        assert_eq!(
+            validate(&chart, &values).unwrap_err(),
+            "values don't meet the specifications of the schema(s) in the following chart(s):\n\
+             top:\nunexpected EOFsub:\nunexpected EOF"
+        );
+    }
+
+    #[test]
     fn violations_are_worded_like_helm() {
         let mut chart = Chart::default();
         chart.metadata.name = "capchart".into();
-        chart.schema = Some(std::sync::Arc::new(json!({
+        let schema = json!({
             "type": "object", "required": ["b"],
             "properties": {"a": {"type": "integer"}, "c": {"type": "object", "properties": {"d": {"enum": ["x", "y"]}}}}
-        })));
+        });
+        chart.schema = Some(std::sync::Arc::new(schema.to_string().into_bytes()));
         let values = json!({"a": "foo", "c": {"d": "z"}});
         assert_eq!(
             validate(&chart, &values).unwrap_err(),

@@ -92,6 +92,7 @@ pub struct Case {
     include_crds: bool,
     show_only: Vec<String>,
     skip_tests: bool,
+    skip_schema_validation: bool,
 }
 
 impl Case {
@@ -189,6 +190,12 @@ impl Case {
         self
     }
 
+    /// `--skip-schema-validation`.
+    pub fn skip_schema_validation(mut self) -> Case {
+        self.skip_schema_validation = true;
+        self
+    }
+
     fn describe(&self) -> String {
         let chart = self.chart.display().to_string();
         let chart = chart
@@ -235,6 +242,9 @@ impl Case {
         if self.skip_tests {
             args.push("--skip-tests".to_string());
         }
+        if self.skip_schema_validation {
+            args.push("--skip-schema-validation".to_string());
+        }
         args
     }
 
@@ -271,6 +281,7 @@ impl Case {
             kube_version: self.kube_version.clone(),
             api_versions: self.api_versions.clone(),
             include_crds: self.include_crds,
+            skip_schema_validation: self.skip_schema_validation,
             // As `ferroflux helm template` renders.
             pregenerate_keys: true,
             ..RenderOptions::default()
