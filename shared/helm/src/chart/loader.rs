@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::helmignore::{IgnoreError, IgnoreRules};
 use super::metadata::{Metadata, MetadataError};
-use super::{Chart, File};
+use super::{Chart, File, template_text};
 use crate::template::ahead::ParseAhead;
 
 /// A chart's files the loader reads itself (templates aside).
@@ -127,8 +127,8 @@ fn walk(
         })
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    // Where this directory's template files are in `out` (ascending).
-    let mut templates = Vec::new();
+    // This directory's template files: where they are in `out`, and their texts.
+    let (mut at, mut texts) = (Vec::new(), Vec::new());
     for (name, path, file_type) in entries {
         let rel = if prefix.is_empty() {
             name.clone()
@@ -165,7 +165,8 @@ fn walk(
             if read_by_loader(&rel) {
                 let data = std::fs::read(&path).map_err(read_err(&path))?;
                 if is_template_path(&rel) {
-                    templates.push(out.len());
+                    at.push(out.len());
+                    texts.push(template_text(&data));
                 }
                 out.push(File::new(rel, data));
             } else {
@@ -176,13 +177,10 @@ fn walk(
             }
         }
     }
-    let mut batch: Vec<&mut File> = out
-        .iter_mut()
-        .enumerate()
-        .filter(|(i, _)| templates.binary_search(i).is_ok())
-        .map(|(_, f)| f)
-        .collect();
-    File::queue_all(&mut batch, ahead)
+    for (i, pending) in at.into_iter().zip(ahead.submit_all(texts)) {
+        out[i].pending = Some(pending);
+    }
+    Ok(())
 }
 
 /// Whether the loader reads the file at `rel` (a path under the chart directory) right away, so

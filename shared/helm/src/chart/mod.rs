@@ -112,18 +112,6 @@ impl File {
         })
     }
 
-    /// Queues the texts of `files` (read now) on `ahead` to be parsed as templates, in one go.
-    pub(crate) fn queue_all(files: &mut [&mut File], ahead: &ParseAhead) -> Result<(), LoadError> {
-        let texts = files
-            .iter()
-            .map(|f| f.data().map(|d| template_text(d)))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (file, pending) in files.iter_mut().zip(ahead.submit_all(texts)) {
-            file.pending = Some(pending);
-        }
-        Ok(())
-    }
-
     /// Whether the file is queued to be parsed as a template.
     pub(crate) fn is_queued(&self) -> bool {
         self.pending.is_some()

@@ -10,24 +10,36 @@ pub(super) enum Style {
     Double,
 }
 
+impl Style {
+    /// The quotes around a scalar in this style.
+    fn delimiters(self) -> (&'static str, &'static str) {
+        match self {
+            Style::Plain => ("", ""),
+            Style::Single => ("'", "'"),
+            Style::Double => ("\"", "\""),
+        }
+    }
+
+    /// Appends `c` as it is written inside a scalar of this style.
+    fn push_char(self, out: &mut String, c: char) {
+        match self {
+            Style::Single if c == '\'' => out.push_str("''"),
+            Style::Double => push_double_escaped(out, c),
+            _ => out.push(c),
+        }
+    }
+}
+
 /// Writes a flow scalar in `style`, folding it like libyaml's emitter when `fold_at` gives the
 /// starting column and the continuation indent: at a single space past column 80 (not the first
 /// or last character for quoted styles; a double-quoted break before a second space escapes it).
 pub(super) fn quoted(s: &str, style: Style, fold_at: Option<(usize, usize)>) -> String {
-    let (open, close) = match style {
-        Style::Plain => ("", ""),
-        Style::Single => ("'", "'"),
-        Style::Double => ("\"", "\""),
-    };
+    let (open, close) = style.delimiters();
     // Most scalars are short: written out directly, unless a space past column 80 may fold.
     let mut out = String::with_capacity(s.len() + 2);
     out.push_str(open);
     for c in s.chars() {
-        match style {
-            Style::Single if c == '\'' => out.push_str("''"),
-            Style::Double => push_double_escaped(&mut out, c),
-            _ => out.push(c),
-        }
+        style.push_char(&mut out, c);
     }
     // A space folds only where the column before it is past 80; no column exceeds the last.
     let fits = fold_at.is_none_or(|(start, _)| start + out.chars().count() <= 80);
@@ -35,21 +47,18 @@ pub(super) fn quoted(s: &str, style: Style, fold_at: Option<(usize, usize)>) -> 
         out.push_str(close);
         return out;
     }
-    fold(s, style, fold_at.unwrap_or_default(), open, close)
+    fold(s, style, fold_at.unwrap_or_default())
 }
 
 /// `quoted` for a scalar that may fold: go-yaml v2 breaks at a single space once the column is
 /// past 80, continuing at `indent`.
-fn fold(s: &str, style: Style, (start, indent): (usize, usize), open: &str, close: &str) -> String {
+fn fold(s: &str, style: Style, (start, indent): (usize, usize)) -> String {
+    let (open, close) = style.delimiters();
     let units: Vec<(String, bool)> = s
         .chars()
         .map(|c| {
-            let text = match style {
-                Style::Plain => c.to_string(),
-                Style::Single if c == '\'' => "''".to_string(),
-                Style::Single => c.to_string(),
-                Style::Double => double_escape(c),
-            };
+            let mut text = String::new();
+            style.push_char(&mut text, c);
             (text, c == ' ')
         })
         .collect();
@@ -129,12 +138,6 @@ pub(super) fn literal(s: &str, indent: usize) -> String {
             out.push('\n');
         }
     }
-    out
-}
-
-fn double_escape(c: char) -> String {
-    let mut out = String::new();
-    push_double_escaped(&mut out, c);
     out
 }
 
@@ -321,16 +324,11 @@ mod tests {
         .map(str::to_string);
         for text in &texts {
             for style in [Style::Plain, Style::Single, Style::Double] {
-                let (open, close) = match style {
-                    Style::Plain => ("", ""),
-                    Style::Single => ("'", "'"),
-                    Style::Double => ("\"", "\""),
-                };
                 // Every start column, including those where the last space lands at 80 and 81.
                 for start in 0..90 {
                     assert_eq!(
                         quoted(text, style, Some((start, 4))),
-                        fold(text, style, (start, 4), open, close),
+                        fold(text, style, (start, 4)),
                         "{text:?} from column {start}"
                     );
                 }

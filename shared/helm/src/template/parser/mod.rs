@@ -179,12 +179,12 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Parses nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that stopped it.
     /// The nodes a list pushed since it started at `base`, off the stack.
     fn take_nodes(&mut self, base: usize) -> Vec<Node> {
         self.nodes.split_off(base)
     }
 
+    /// Parses nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that stopped it.
     fn list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
         let base = self.nodes.len();
         loop {
@@ -226,16 +226,13 @@ impl<'a> Parser<'a> {
                             }
                             return Ok((self.take_nodes(base), Some(("else", kt.pos))));
                         }
-                        "if" => {
-                            let node = self.branch(BranchKind::If, kt.pos)?;
-                            self.nodes.push(node);
-                        }
-                        "with" => {
-                            let node = self.branch(BranchKind::With, kt.pos)?;
-                            self.nodes.push(node);
-                        }
-                        "range" => {
-                            let node = self.branch(BranchKind::Range, kt.pos)?;
+                        "if" | "with" | "range" => {
+                            let kind = match kw {
+                                "if" => BranchKind::If,
+                                "with" => BranchKind::With,
+                                _ => BranchKind::Range,
+                            };
+                            let node = self.branch(kind, kt.pos)?;
                             self.nodes.push(node);
                         }
                         "break" | "continue" => {
