@@ -97,8 +97,11 @@ fn main() -> ExitCode {
 }
 
 /// Rendering a chart is local and synchronous: no async runtime (its worker threads cost more
-/// than a small chart's whole render) and no cluster client.
+/// than a small chart's whole render) and no cluster client. The process renders once and
+/// exits, so the renderer's helper threads may be kept off this thread's CPU (see
+/// `ferroflux_helm::keep_helpers_off_this_cpu`).
 fn run_helm(args: commands::helm::HelmArgs) -> ExitCode {
+    ferroflux_helm::keep_helpers_off_this_cpu();
     commands::helm::run(args)
         .map(|()| ExitCode::SUCCESS)
         .unwrap_or_else(|err| report_failure(&err, ExitCode::FAILURE))

@@ -11,6 +11,7 @@
 pub mod chart;
 mod error;
 pub mod pathmatch;
+mod placement;
 pub mod render;
 pub mod template;
 mod utf8;
@@ -21,5 +22,6 @@ mod yaml_head;
 
 pub use chart::Chart;
 pub use error::Error;
+pub use placement::keep_helpers_off_this_cpu;
 pub use render::{Crd, Hook, Manifest, PrintOptions, RenderOptions, Rendered, print, render};
 pub use values::Table;

@@ -151,10 +151,12 @@ impl ParseAhead {
             queue.started = true;
             let shared = self.shared.clone();
             // If no thread can be started, the texts are parsed when the chart is rendered.
-            let _ = std::thread::Builder::new()
-                .name("template-parse".into())
-                .stack_size(PARSE_STACK_BYTES)
-                .spawn(move || shared.work());
+            let _ = crate::placement::on_helper_cpus(|| {
+                std::thread::Builder::new()
+                    .name("template-parse".into())
+                    .stack_size(PARSE_STACK_BYTES)
+                    .spawn(move || shared.work())
+            });
         }
         let wake = queue.idle;
         drop(queue);

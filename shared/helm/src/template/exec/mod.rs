@@ -105,12 +105,13 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
     }
     let mut task = Some(f);
     let joined = std::thread::scope(|scope| {
-        exec_thread()
-            .spawn_scoped(scope, || {
+        crate::placement::on_helper_cpus(|| {
+            exec_thread().spawn_scoped(scope, || {
                 ON_EXEC_STACK.set(true);
                 task.take().map(|f| f())
             })
-            .map(|handle| handle.join())
+        })
+        .map(|handle| handle.join())
     });
     match joined {
         Ok(Ok(Some(r))) => Ok(r),
@@ -128,9 +129,11 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
 pub fn spawn_exec_thread<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> std::io::Result<std::thread::JoinHandle<R>> {
-    exec_thread().spawn(move || {
-        ON_EXEC_STACK.set(true);
-        f()
+    crate::placement::on_helper_cpus(|| {
+        exec_thread().spawn(move || {
+            ON_EXEC_STACK.set(true);
+            f()
+        })
     })
 }
 

@@ -46,15 +46,18 @@ pub fn rsa2048() -> Option<Key> {
 fn pregenerate(count: usize) {
     for _ in 0..count {
         POOL.lock().unwrap_or_else(PoisonError::into_inner).pending += 1;
-        let started = std::thread::Builder::new()
-            .name("rsa-keygen".into())
-            .spawn(|| {
-                let key = super::certs::rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048);
-                let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-                pool.pending -= 1;
-                pool.ready.extend(key);
-                KEY_DONE.notify_all();
-            });
+        // Started from the executor, but the rendering thread's CPU is as good: it mostly waits.
+        let started = crate::placement::on_any_cpu(|| {
+            std::thread::Builder::new()
+                .name("rsa-keygen".into())
+                .spawn(|| {
+                    let key = super::certs::rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048);
+                    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+                    pool.pending -= 1;
+                    pool.ready.extend(key);
+                    KEY_DONE.notify_all();
+                })
+        });
         if started.is_err() {
             POOL.lock().unwrap_or_else(PoisonError::into_inner).pending -= 1;
         }
