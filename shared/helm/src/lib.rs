@@ -17,6 +17,7 @@ pub mod template;
 mod utf8;
 pub mod values;
 pub mod yaml;
+mod yaml_block;
 mod yaml_comments;
 mod yaml_head;
 

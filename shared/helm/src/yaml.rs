@@ -26,6 +26,14 @@ pub fn from_str_commented(source: &str) -> Result<Value, YamlError> {
 }
 
 fn decode(source: &str) -> Result<Value, YamlError> {
+    if let Some(value) = crate::yaml_block::decode(source) {
+        return Ok(value);
+    }
+    full_decode(source)
+}
+
+/// Decodes with the full YAML parser (what [`crate::yaml_block`] is checked against).
+pub(crate) fn full_decode(source: &str) -> Result<Value, YamlError> {
     let mut builder = Builder::default();
     for event in events(source) {
         let (event, _span) = event.map_err(|e| YamlError(format!("yaml: {e}")))?;
@@ -166,7 +174,7 @@ fn merge_into(map: &mut Map<String, Value>, value: Value) -> Result<(), YamlErro
 }
 
 /// Map keys become strings, as when YAML is converted to JSON.
-fn key_string(value: &Value) -> Result<String, YamlError> {
+pub(crate) fn key_string(value: &Value) -> Result<String, YamlError> {
     Ok(match value {
         Value::String(s) => s.clone(),
         Value::Null => "null".into(),
