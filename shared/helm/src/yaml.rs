@@ -55,6 +55,19 @@ fn events(source: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
 /// rest is read (so every error [`from_str`] reports is still reported) and dropped. A document
 /// with anchors, aliases or merge keys is decoded whole.
 pub fn head_from_str(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
+    // The line decoder builds the whole tree and still takes far less time than the full
+    // decoder takes to read it.
+    if let Some(mut value) = crate::yaml_block::decode(source) {
+        if let Value::Object(map) = &mut value {
+            map.retain(|key, _| keep.contains(&key.as_str()));
+        }
+        return Ok(value);
+    }
+    full_head(source, keep)
+}
+
+/// [`head_from_str`] with the full YAML parser (what the line decoder is checked against).
+pub(crate) fn full_head(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
     match crate::yaml_head::decode_head(keep, events(source)) {
         Some(result) => result,
         None => decode(source),

@@ -474,6 +474,45 @@ mod tests {
         assert!(read >= 11, "{read} fixture values files");
     }
 
+    /// What the fixture charts render, document by document: the heads the line decoder gives
+    /// are the full decoder's, and it reads most documents.
+    #[test]
+    fn reads_rendered_manifests_as_the_full_decoder_does() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
+        let charts = [
+            "charts/bitnami-postgresql",
+            "charts/bitnami-redis",
+            "charts/prometheus",
+            "charts/traefik",
+            "podinfo/charts/podinfo",
+        ];
+        let (mut docs, mut read) = (0, 0);
+        for chart in charts {
+            let chart = crate::Chart::load(root.join(chart)).unwrap();
+            let rendered = crate::render(&chart, &crate::RenderOptions::default()).unwrap();
+            for manifest in &rendered.manifests {
+                docs += 1;
+                let keep = ["kind", "metadata"];
+                let Some(mut fast) = decode(&manifest.content) else {
+                    continue;
+                };
+                if let Value::Object(map) = &mut fast {
+                    map.retain(|key, _| keep.contains(&key.as_str()));
+                }
+                let full = crate::yaml::full_head(&manifest.content, &keep).unwrap();
+                assert_eq!(
+                    serde_json::to_string(&fast).unwrap(),
+                    serde_json::to_string(&full).unwrap(),
+                    "{}",
+                    manifest.content
+                );
+                read += 1;
+            }
+        }
+        assert!(read * 10 >= docs * 8, "read {read} of {docs} documents");
+    }
+
     #[test]
     fn reads_the_forms_of_values_files() {
         let cases = [
