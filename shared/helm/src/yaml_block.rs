@@ -221,7 +221,7 @@ impl<'a> Reader<'a> {
         };
         let blank = |line: &str| line.bytes().all(|b| b == b' ');
         // The body: lines up to the first with content less indented than the first line with
-        // content (which sets the indentation; blank lines before it may not be longer).
+        // content, which sets the indentation.
         let mut body: Vec<&str> = Vec::new();
         let mut content_indent = None;
         let mut end = self.next;
@@ -231,12 +231,7 @@ impl<'a> Reader<'a> {
                 let n = indent_of(line);
                 match content_indent {
                     None if n <= indent => break,
-                    None => {
-                        if body.iter().any(|b| b.len() > n) {
-                            return None;
-                        }
-                        content_indent = Some(n);
-                    }
+                    None => content_indent = Some(n),
                     Some(m) if n < m => break,
                     Some(_) => {}
                 }
@@ -247,6 +242,13 @@ impl<'a> Reader<'a> {
         }
         // No content: the full decoder (what an empty literal keeps depends on chomping).
         let content_indent = content_indent?;
+        // A blank line longer than the indentation holds spaces as content: the full decoder.
+        if body
+            .iter()
+            .any(|line| blank(line) && line.len() > content_indent)
+        {
+            return None;
+        }
         // Trailing blank lines are dropped by both chompings read here.
         let last = body.iter().rposition(|line| !blank(line))?;
         if last + 1 == body.len() && !last_has_break {
@@ -368,14 +370,12 @@ fn double_quoted(text: &str) -> Option<(String, &str)> {
                 value.push(match escaped {
                     '\\' => '\\',
                     '"' => '"',
-                    '/' => '/',
                     'n' => '\n',
                     't' => '\t',
                     'r' => '\r',
                     '0' => '\0',
-                    ' ' => ' ',
-                    // \x, \u, \U, \N, \_, \L, \P, \a, \b, \e, \f, \v, line breaks: the full
-                    // decoder.
+                    // The others (`\/` and `\ ` are not YAML 1.1's, `\x`, `\u`, `\N`, ...,
+                    // line breaks): the full decoder.
                     _ => return None,
                 });
             }
@@ -561,6 +561,8 @@ mod tests {
             "a: \"\\u00e9\"\n",
             "plain scalar\n",
             "a: |\n  x",
+            "a: |\n  x\n     \n  y\n",
+            "a: \"\\/\"\n",
         ];
         for text in cases {
             assert_eq!(decode(text), None, "read:\n{text}");
