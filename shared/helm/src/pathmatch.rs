@@ -56,6 +56,14 @@ pub fn matches(pattern: &str, name: &str, dialect: Dialect) -> bool {
             .strip_suffix(suffix)
             .is_some_and(|head| !head.contains('/'));
     }
+    // The pattern's literal start must begin the name: most names fail here, before the
+    // matcher and its two allocations (`templates/.?*`, Helm's default rule, against every path).
+    let literal = &pattern[..pattern
+        .find(['*', '?', '[', '\\', '{'])
+        .unwrap_or(pattern.len())];
+    if !name.starts_with(literal) {
+        return false;
+    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n, dialect)
@@ -196,6 +204,11 @@ mod tests {
         assert!(!m("*.yaml", "dir/a.yaml"));
         assert!(m("templates/*.yaml", "templates/a.yaml"));
         assert!(m("a?c", "abc"));
+        assert!(m("templates/.?*", "templates/.hidden"));
+        assert!(!m("templates/.?*", "templates/."));
+        assert!(!m("templates/.?*", "charts/templates/.hidden"));
+        assert!(m("a\\*b", "a*b"));
+        assert!(!m("a\\*b", "axb"));
         assert!(m("[a-c]x", "bx"));
         assert!(!m("[^a-c]x", "bx"));
         assert!(m(".?*", ".git"));
