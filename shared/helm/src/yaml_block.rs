@@ -19,7 +19,11 @@ pub(crate) fn decode(source: &str) -> Option<Value> {
     if !plain_text(source) {
         return None;
     }
-    let mut reader = Reader { source, next: 0 };
+    let mut reader = Reader {
+        source,
+        next: 0,
+        peeked: None,
+    };
     let Some(first) = reader.peek() else {
         return Some(Value::Null);
     };
@@ -36,11 +40,14 @@ fn plain_text(source: &str) -> bool {
     if bytes.iter().any(|&b| (b < 0x20 && b != b'\n') || b == 0x7f) {
         return false;
     }
-    if bytes.is_ascii() {
-        return true;
-    }
-    !source.chars().any(|c| {
-        ('\u{80}'..='\u{9f}').contains(&c) || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+    // In UTF-8, C1 controls are 0xC2 0x80-0x9F; U+FEFF, U+FFFE and U+FFFF are 0xEF 0xBB 0xBF,
+    // 0xEF 0xBF 0xBE and 0xEF 0xBF 0xBF (the text is valid UTF-8: continuation bytes follow).
+    memchr::memchr2_iter(0xc2, 0xef, bytes).all(|i| match bytes[i] {
+        0xc2 => !(0x80..=0x9f).contains(&bytes[i + 1]),
+        _ => !matches!(
+            &bytes[i + 1..i + 3],
+            [0xbb, 0xbf] | [0xbf, 0xbe] | [0xbf, 0xbf]
+        ),
     })
 }
 
@@ -57,6 +64,8 @@ struct Reader<'a> {
     source: &'a str,
     /// Where the next line to read starts.
     next: usize,
+    /// The last line `peek` found, and where it looked from.
+    peeked: Option<(usize, Line<'a>)>,
 }
 
 /// The line starting at `start` (without its line break), and where the next one starts; `None`
@@ -76,17 +85,25 @@ fn indent_of(line: &str) -> usize {
 impl<'a> Reader<'a> {
     /// The next line with content (blank lines and comment lines skipped).
     fn peek(&mut self) -> Option<Line<'a>> {
+        if let Some((from, line)) = self.peeked
+            && from == self.next
+        {
+            return Some(line);
+        }
         while let Some((raw, next)) = line_at(self.source, self.next) {
             let text = raw.trim_start_matches(' ').trim_end_matches(' ');
             if text.is_empty() || text.starts_with('#') {
                 self.next = next;
                 continue;
             }
-            return Some(Line {
+            let line = Line {
                 indent: indent_of(raw),
                 text,
                 next,
-            });
+            };
+            // Looking again from here (the blank lines skipped) finds the same line.
+            self.peeked = Some((self.next, line));
+            return Some(line);
         }
         None
     }
@@ -526,6 +543,7 @@ mod tests {
             "url: http://example.com:8080/x#frag\nempty: \"\"\ndash: -1\n",
             "seq:\n  - name: a\n    items:\n    - 1\n    - 2\n  - name: b\n",
             "dup: 1\ndup: 2\n",
+            "accents: é\nsymbols: ¢ € 𝄞\n",
             "caps:\n  drop: [\"ALL\"]\n  add: [NET_ADMIN, 'SYS_TIME', 1, yes] # c\n",
             "",
             "# only a comment\n",
@@ -563,6 +581,9 @@ mod tests {
             "a: |\n  x",
             "a: |\n  x\n     \n  y\n",
             "a: \"\\/\"\n",
+            "a: x\u{85}y\n",
+            "\u{feff}a: 1\n",
+            "a: \u{ffff}\n",
         ];
         for text in cases {
             assert_eq!(decode(text), None, "read:\n{text}");
