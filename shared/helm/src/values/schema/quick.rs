@@ -12,7 +12,9 @@
 //!   this module knows, every `$ref` in it is a pointer into the same document, and every
 //!   pattern in it compiles (jsonschema refuses a schema with a broken one even where no value
 //!   reaches it);
-//! - each keyword met is checked exactly as jsonschema checks it, or the answer is "not sure";
+//! - each keyword met is checked at least as strictly as jsonschema checks it, or the answer is
+//!   "not sure" (stricter is safe: a value this module wrongly calls invalid only goes to the
+//!   compiled validator; `if` is evaluated even under draft 6, which has no such keyword);
 //! - patterns are matched by jsonschema itself (a one-keyword schema per pattern), so they mean
 //!   what they mean to the compiled validator.
 
