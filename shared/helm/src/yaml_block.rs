@@ -118,14 +118,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A block mapping at `indent`; `first` is its first entry when it starts on a sequence
-    /// entry's line (`- key: value`).
-    fn mapping(&mut self, indent: usize, first: Option<&'a str>) -> Option<Value> {
+    /// A block mapping at `indent`; `first` is its first entry (the key, and the text after its
+    /// `:`) when it starts on a sequence entry's line (`- key: value`).
+    fn mapping(&mut self, indent: usize, first: Option<(String, &'a str)>) -> Option<Value> {
         let mut map = Map::new();
         let mut pending = first;
         loop {
-            let text = match pending.take() {
-                Some(text) => text,
+            let (key, rest) = match pending.take() {
+                Some(entry) => entry,
                 None => {
                     let Some(line) = self.peek() else { break };
                     if line.indent < indent || (line.indent == indent && is_entry(line.text)) {
@@ -135,10 +135,9 @@ impl<'a> Reader<'a> {
                         return None;
                     }
                     self.next = line.next;
-                    line.text
+                    split_key(line.text)?
                 }
             };
-            let (key, rest) = split_key(text)?;
             let value = self.value_after_key(indent, rest)?;
             map.insert(key, value);
         }
@@ -162,9 +161,9 @@ impl<'a> Reader<'a> {
                 self.nested_or_null(indent, false)?
             } else if is_entry(rest) {
                 return None;
-            } else if split_key(rest).is_some() {
+            } else if let Some(entry) = split_key(rest) {
                 let column = indent + 1 + (after_dash.len() - rest.len());
-                self.mapping(column, Some(rest))?
+                self.mapping(column, Some(entry))?
             } else {
                 self.scalar(rest, indent)?
             };
