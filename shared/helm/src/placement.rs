@@ -39,30 +39,31 @@ pub fn keep_helpers_off_this_cpu() -> bool {
     sys::set_current(&here) && PLACEMENT.set(Placement { helpers, all }).is_ok()
 }
 
-/// Runs `spawn`, which starts a thread that works alongside the rendering thread: on the helper
-/// CPUs if the process opted in, else as it is.
-pub(crate) fn on_helper_cpus<R>(spawn: impl FnOnce() -> R) -> R {
-    spawn_on(PLACEMENT.get().map(|p| &p.helpers), spawn)
+/// Runs `spawn`, which starts a thread that works alongside the rendering thread, and moves the
+/// new thread to the helper CPUs if the process opted in.
+pub(crate) fn on_helper_cpus<T>(spawn: impl FnOnce() -> Spawned<T>) -> Spawned<T> {
+    place(PLACEMENT.get().map(|p| &p.helpers), spawn())
 }
 
 /// Runs `spawn`, which starts a thread that may run anywhere (work for whichever CPU is free,
-/// started from a helper): on all the CPUs of the process if it opted in, else as it is.
-pub(crate) fn on_any_cpu<R>(spawn: impl FnOnce() -> R) -> R {
-    spawn_on(PLACEMENT.get().map(|p| &p.all), spawn)
+/// started from a helper), and lets the new thread use all the CPUs of the process if it opted
+/// in.
+pub(crate) fn on_any_cpu<T>(spawn: impl FnOnce() -> Spawned<T>) -> Spawned<T> {
+    place(PLACEMENT.get().map(|p| &p.all), spawn())
 }
 
-/// A new thread inherits the CPUs of the thread that starts it: `spawn` runs with the spawning
-/// thread moved to `cpus`, which is moved back right after.
-fn spawn_on<R>(cpus: Option<&sys::CpuSet>, spawn: impl FnOnce() -> R) -> R {
-    let (Some(cpus), Some(own)) = (cpus, sys::current()) else {
-        return spawn();
-    };
-    let moved = sys::set_current(cpus);
-    let result = spawn();
-    if moved {
-        sys::set_current(&own);
+/// What starting a thread returns.
+pub(crate) type Spawned<T> = std::io::Result<std::thread::JoinHandle<T>>;
+
+/// Moves a thread just started to `cpus`. It starts with the CPUs of the thread that started it
+/// and is queued there; moving a thread that waits to run is cheap for the kernel (unlike moving
+/// the running thread that starts it). Only where a thread runs depends on it, so a refusal is
+/// ignored.
+fn place<T>(cpus: Option<&sys::CpuSet>, spawned: Spawned<T>) -> Spawned<T> {
+    if let (Some(cpus), Ok(handle)) = (cpus, &spawned) {
+        sys::set_thread(handle, cpus);
     }
-    result
+    spawned
 }
 
 #[cfg(target_os = "linux")]
@@ -86,6 +87,20 @@ mod sys {
     pub fn set_current(set: &CpuSet) -> bool {
         // SAFETY: `set` is a valid cpu_set_t of the size passed.
         unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set.0) == 0 }
+    }
+
+    /// Restricts the thread of `handle` to `set`; false if the kernel refused.
+    pub fn set_thread<T>(handle: &std::thread::JoinHandle<T>, set: &CpuSet) -> bool {
+        use std::os::unix::thread::JoinHandleExt as _;
+        // SAFETY: the handle keeps the thread joinable, so its pthread_t is valid (even if the
+        // thread has finished); `set` is a valid cpu_set_t of the size passed.
+        unsafe {
+            libc::pthread_setaffinity_np(
+                handle.as_pthread_t(),
+                std::mem::size_of::<libc::cpu_set_t>(),
+                &set.0,
+            ) == 0
+        }
     }
 
     /// The CPU numbers in `set`.
@@ -131,6 +146,10 @@ mod sys {
         false
     }
 
+    pub fn set_thread<T>(_: &std::thread::JoinHandle<T>, _: &CpuSet) -> bool {
+        false
+    }
+
     pub fn split_current_cpu(_: &CpuSet) -> Option<(CpuSet, CpuSet)> {
         None
     }
@@ -142,6 +161,23 @@ mod tests {
 
     fn cpus_of_this_thread() -> Vec<usize> {
         sys::members(&sys::current().unwrap())
+    }
+
+    type Spawn = Box<dyn FnOnce() -> Spawned<Vec<usize>>>;
+
+    /// The CPUs of a thread started through `on`, read once `on` has returned (a new thread may
+    /// run before it is moved).
+    fn placed_then_read(on: fn(Spawn) -> Spawned<Vec<usize>>) -> Vec<usize> {
+        let (placed, wait) = std::sync::mpsc::channel::<()>();
+        let handle = on(Box::new(move || {
+            std::thread::Builder::new().spawn(move || {
+                wait.recv().unwrap();
+                cpus_of_this_thread()
+            })
+        }))
+        .unwrap();
+        placed.send(()).unwrap();
+        handle.join().unwrap()
     }
 
     /// Run in a thread of its own: opting in pins the calling thread, and the setting is global
@@ -157,16 +193,12 @@ mod tests {
             }
             let here = cpus_of_this_thread();
             assert_eq!(here.len(), 1);
-            let helper = on_helper_cpus(|| std::thread::spawn(cpus_of_this_thread))
-                .join()
-                .unwrap();
+            let helper = placed_then_read(on_helper_cpus);
             let expected: Vec<usize> = before.iter().copied().filter(|c| *c != here[0]).collect();
             assert_eq!(helper, expected);
-            let anywhere = on_any_cpu(|| std::thread::spawn(cpus_of_this_thread))
-                .join()
-                .unwrap();
+            let anywhere = placed_then_read(on_any_cpu);
             assert_eq!(anywhere, before);
-            // The spawning thread is back on its own CPU.
+            // The spawning thread stayed on its own CPU.
             assert_eq!(cpus_of_this_thread(), here);
         })
         .join()

@@ -104,14 +104,14 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
         return Ok(f());
     }
     let mut task = Some(f);
+    // The caller waits for the thread, which therefore may start on the caller's CPU.
     let joined = std::thread::scope(|scope| {
-        crate::placement::on_helper_cpus(|| {
-            exec_thread().spawn_scoped(scope, || {
+        exec_thread()
+            .spawn_scoped(scope, || {
                 ON_EXEC_STACK.set(true);
                 task.take().map(|f| f())
             })
-        })
-        .map(|handle| handle.join())
+            .map(|handle| handle.join())
     });
     match joined {
         Ok(Ok(Some(r))) => Ok(r),
