@@ -181,10 +181,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// What follows a key or a dash with nothing after it: a deeper block, a sequence at the
-    /// key's own indentation (`key:` then `- item`), or null.
+    /// What follows a key or a dash with nothing after it: a deeper block, a one-line flow
+    /// collection on the next line (`resources:` then `{}`, as charts render `toYaml` of an empty
+    /// map), a sequence at the key's own indentation (`key:` then `- item`), or null.
     fn nested_or_null(&mut self, indent: usize, after_key: bool) -> Option<Value> {
         match self.peek() {
+            Some(next) if next.indent > indent && next.text.starts_with(['{', '[']) => {
+                self.next = next.next;
+                self.scalar(next.text, indent)
+            }
             Some(next) if next.indent > indent => self.block(next.indent),
             Some(next) if after_key && next.indent == indent && is_entry(next.text) => {
                 self.sequence(indent)
@@ -256,8 +261,15 @@ impl<'a> Reader<'a> {
             last_has_break = next > end + line.len();
             end = next;
         }
-        // No content: the full decoder (what an empty literal keeps depends on chomping).
-        let content_indent = content_indent?;
+        // No content: an empty string with either chomping, when the lines after the header are
+        // empty (lines of spaces may set the indentation: the full decoder).
+        let Some(content_indent) = content_indent else {
+            if !body.iter().all(|line| line.is_empty()) {
+                return None;
+            }
+            self.next = end;
+            return Some(Value::String(String::new()));
+        };
         // A blank line longer than the indentation holds spaces as content: the full decoder.
         if body
             .iter()
@@ -544,6 +556,9 @@ mod tests {
             "dup: 1\ndup: 2\n",
             "accents: é\nsymbols: ¢ € 𝄞\n",
             "caps:\n  drop: [\"ALL\"]\n  add: [NET_ADMIN, 'SYS_TIME', 1, yes] # c\n",
+            "resources:\n  {}\nports:\n    [80, 443] # c\nlist:\n- \n  {}\nnext: 1\n",
+            "empty: |-\n\nclip: |\nlast: |-\n",
+            "at_end: |\n\n\n",
             "",
             "# only a comment\n",
         ];
@@ -578,6 +593,10 @@ mod tests {
             "a: \"\\u00e9\"\n",
             "plain scalar\n",
             "a: |\n  x",
+            "a:\n  {}\n  b: 1\n",
+            "a:\n  {}\n    b\n",
+            "a:\n  [1,\n  2]\n",
+            "a: |\n   \nb: 1\n",
             "a: |\n  x\n     \n  y\n",
             "a: \"\\/\"\n",
             "a: x\u{85}y\n",

@@ -106,7 +106,8 @@ enum EntryKind {
 }
 
 /// Walks in lexical order (as Go's `filepath.Walk`), following symlinks, skipping ignored paths.
-/// The template files of each directory are queued on `ahead` once the directory is read.
+/// Each template file is queued on `ahead` as soon as it is read, so that parsing starts with the
+/// first one (a chart's first template directory is often a library chart's, read last).
 fn walk(
     dir: &Path,
     prefix: &str,
@@ -127,8 +128,6 @@ fn walk(
         })
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    // This directory's template files: where they are in `out`, and their texts.
-    let (mut at, mut texts) = (Vec::new(), Vec::new());
     for (name, path, file_type) in entries {
         let rel = if prefix.is_empty() {
             name.clone()
@@ -164,11 +163,10 @@ fn walk(
             }
             if read_by_loader(&rel) {
                 let data = std::fs::read(&path).map_err(read_err(&path))?;
-                if is_template_path(&rel) {
-                    at.push(out.len());
-                    texts.push(template_text(&data));
-                }
-                out.push(File::new(rel, data));
+                let pending = is_template_path(&rel).then(|| ahead.submit(template_text(&data)));
+                let mut file = File::new(rel, data);
+                file.pending = pending;
+                out.push(file);
             } else {
                 // Read when used (see `File`); opened now so that an unreadable file fails the
                 // load, as it fails Helm's.
@@ -176,9 +174,6 @@ fn walk(
                 out.push(File::deferred(rel, path));
             }
         }
-    }
-    for (i, pending) in at.into_iter().zip(ahead.submit_all(texts)) {
-        out[i].pending = Some(pending);
     }
     Ok(())
 }

@@ -133,20 +133,12 @@ impl ParseAhead {
         ParseAhead::default()
     }
 
-    /// Queues `text` for parsing and returns the handle rendering takes it from.
+    /// Queues `text` for parsing and returns the handle rendering takes it from. The first text
+    /// starts the thread; later ones wake it if it waits.
     pub fn submit(&self, text: Arc<str>) -> Arc<Pending> {
-        let mut pending = self.submit_all(vec![text]);
-        pending.pop().expect("one handle per text")
-    }
-
-    /// Queues `texts` for parsing, waking the thread at most once, and returns their handles.
-    pub fn submit_all(&self, texts: Vec<Arc<str>>) -> Vec<Arc<Pending>> {
-        let pending: Vec<Arc<Pending>> = texts.into_iter().map(Pending::new).collect();
-        if pending.is_empty() {
-            return pending;
-        }
+        let pending = Pending::new(text);
         let mut queue = lock(&self.shared.queue);
-        queue.jobs.extend(pending.iter().cloned());
+        queue.jobs.push_back(pending.clone());
         if !queue.started {
             queue.started = true;
             let shared = self.shared.clone();
