@@ -219,7 +219,7 @@ impl<'a> Reader<'a> {
             b'-' | b':' if text.len() == 1 || text.as_bytes()[1] == b' ' => return None,
             _ => {
                 let plain = strip_comment(text);
-                if plain.contains(": ") || plain.ends_with(':') {
+                if find_pair(plain, b':', b' ').is_some() || plain.ends_with(':') {
                     return None;
                 }
                 resolve_plain(plain).ok()?
@@ -305,10 +305,19 @@ fn is_entry(text: &str) -> bool {
 
 /// The text before a comment (`#` after a space), trailing spaces removed.
 fn strip_comment(text: &str) -> &str {
-    match text.find(" #") {
+    match find_pair(text, b' ', b'#') {
         Some(i) => text[..i].trim_end_matches(' '),
         None => text,
     }
+}
+
+/// Where the two bytes `first` then `second` first occur in `text` (`str::find` with a
+/// two-byte pattern sets up a general substring search on every call; lines are short).
+fn find_pair(text: &str, first: u8, second: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(second, bytes)
+        .find(|&i| i > 0 && bytes[i - 1] == first)
+        .map(|i| i - 1)
 }
 
 /// A mapping entry's key and the text after its `: `, when `text` is one.
@@ -323,10 +332,13 @@ fn split_key(text: &str) -> Option<(String, &str)> {
             let colon = (0..bytes.len())
                 .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|&b| b == b' '))?;
             let key = text[..colon].trim_end_matches(' ');
-            if key.contains(" #") || key == "<<" {
+            if find_pair(key, b' ', b'#').is_some() || key == "<<" {
                 return None;
             }
-            let key = key_string(&resolve_plain(key).ok()?).ok()?;
+            let key = match resolve_plain(key).ok()? {
+                Value::String(key) => key,
+                other => key_string(&other).ok()?,
+            };
             return Some((key, text[colon + 1..].trim_start_matches(' ')));
         }
     };
