@@ -105,22 +105,28 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
 /// parsed already, see [`crate::template::ahead`]).
 struct ParseQueue {
     sources: Vec<TemplateSource>,
-    /// The index of the next file to take.
+    /// Indexes into `sources`, largest text first: execution waits for the last file to be
+    /// parsed, and a large file taken last keeps the other threads waiting.
+    by_size: Vec<usize>,
+    /// The position in `by_size` of the next file to take.
     next: AtomicUsize,
 }
 
 impl ParseQueue {
     fn new(sources: Vec<TemplateSource>) -> Self {
+        let mut by_size: Vec<usize> = (0..sources.len()).collect();
+        by_size.sort_by_key(|&i| std::cmp::Reverse(sources[i].pending.text_len()));
         ParseQueue {
             sources,
+            by_size,
             next: AtomicUsize::new(0),
         }
     }
 
     /// Parses files until none is left to take.
     fn parse_remaining(&self) {
-        while let Some(s) = self.sources.get(self.next.fetch_add(1, Ordering::Relaxed)) {
-            s.pending.parse_if_unclaimed();
+        while let Some(&i) = self.by_size.get(self.next.fetch_add(1, Ordering::Relaxed)) {
+            self.sources[i].pending.parse_if_unclaimed();
         }
     }
 

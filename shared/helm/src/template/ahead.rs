@@ -63,6 +63,11 @@ impl Pending {
         })
     }
 
+    /// The length of the text, in bytes.
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Parses the text here unless another thread has already taken it.
     pub fn parse_if_unclaimed(&self) {
         if self.claimed.swap(true, Ordering::AcqRel) {
