@@ -158,21 +158,15 @@ fn clean_nils(m: &mut Table) {
     }
 }
 
-fn coalesce_tables_inner(dst: &mut Table, mut src: Table, merge: bool) {
-    let src_non_nil: std::collections::HashSet<String> = src
-        .iter()
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, _)| k.clone())
-        .collect();
-    for (key, val) in dst.iter() {
-        if val.is_null() {
-            src.insert(key.clone(), Json::Null);
-        }
-    }
+/// Fills `dst` from `src`, recursively; `dst` wins. A `null` in `dst` deletes the key when `src`
+/// has a value for it (unless merging, which keeps the `null`).
+fn coalesce_tables_inner(dst: &mut Table, src: Table, merge: bool) {
     for (key, val) in src {
         match dst.get_mut(&key) {
-            Some(Json::Null) if !merge && src_non_nil.contains(&key) => {
-                dst.remove(&key);
+            Some(Json::Null) => {
+                if !merge && !val.is_null() {
+                    dst.remove(&key);
+                }
             }
             None => {
                 dst.insert(key, val);

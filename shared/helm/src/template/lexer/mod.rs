@@ -401,24 +401,26 @@ fn lex_number_end(src: &str, start: usize) -> usize {
 
 fn lex_quote(src: &str, start: usize) -> Result<(usize, Cow<'_, str>), LexError> {
     let b = src.as_bytes();
+    let unterminated = || LexError {
+        pos: start,
+        message: "unterminated quoted string".into(),
+    };
+    // The closing quote, skipping escaped characters; a line break ends the string too early.
     let mut j = start + 1;
-    while j < b.len() && b[j] != b'"' {
-        if b[j] == b'\\' {
-            j += 1;
+    loop {
+        j += memchr::memchr3(b'"', b'\\', b'\n', &b[j..]).ok_or_else(unterminated)?;
+        match b[j] {
+            b'"' => break,
+            b'\n' => return Err(unterminated()),
+            _ => {
+                // A backslash: the character after it is part of the string.
+                j += 1;
+                if j >= b.len() || b[j] == b'\n' {
+                    return Err(unterminated());
+                }
+                j += 1;
+            }
         }
-        if j >= b.len() || b[j] == b'\n' {
-            return Err(LexError {
-                pos: start,
-                message: "unterminated quoted string".into(),
-            });
-        }
-        j += 1;
-    }
-    if j >= b.len() {
-        return Err(LexError {
-            pos: start,
-            message: "unterminated quoted string".into(),
-        });
     }
     let inner = &src[start + 1..j];
     if !inner.contains('\\') {

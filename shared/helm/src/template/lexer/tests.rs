@@ -53,11 +53,40 @@ fn strings_fields_and_variables() {
 }
 
 #[test]
+fn quoted_strings_keep_escaped_quotes_and_backslashes() {
+    assert_eq!(
+        kinds(r#"{{ "a\"b" "c\\" "é\"" }}"#),
+        vec![
+            Tok::Left,
+            Tok::Str("a\"b".into(), r#""a\"b""#),
+            Tok::Str("c\\".into(), r#""c\\""#),
+            Tok::Str("é\"".into(), r#""é\"""#),
+            Tok::Right,
+            Tok::Eof
+        ]
+    );
+}
+
+#[test]
 fn errors() {
     assert_eq!(
         lex("{{ \"open }}").unwrap_err().message,
         "unterminated quoted string"
     );
+    // A quoted string ends at its closing quote, on its line, an escaped quote not counting.
+    for open in [
+        "{{ \"a\nb\" }}",
+        "{{ \"a\\\nb\" }}",
+        "{{ \"a\\\" }}",
+        "{{ \"a\\",
+        "{{ \"é",
+    ] {
+        assert_eq!(
+            lex(open).unwrap_err().message,
+            "unterminated quoted string",
+            "{open:?}"
+        );
+    }
     assert_eq!(
         lex("{{ /* x").unwrap_err().message,
         "unrecognized character in action: U+002F '/'"
