@@ -107,7 +107,8 @@ enum EntryKind {
 
 /// Walks in lexical order (as Go's `filepath.Walk`), following symlinks, skipping ignored paths.
 /// Each template file is queued on `ahead` as soon as it is read, so that parsing starts with the
-/// first one (a chart's first template directory is often a library chart's, read last).
+/// first one (a chart's first template directory is often a library chart's, read last), and the
+/// queue is flushed once the directory is read.
 fn walk(
     dir: &Path,
     prefix: &str,
@@ -175,6 +176,7 @@ fn walk(
             }
         }
     }
+    ahead.flush();
     Ok(())
 }
 
@@ -329,6 +331,8 @@ fn load_files(files: Vec<File>, ahead: &ParseAhead) -> Result<Chart, LoadError> 
         };
         chart.dependencies.push(sub);
     }
+    // Templates of an archive are queued here, as their files are sorted.
+    ahead.flush();
     Ok(chart)
 }
 

@@ -110,6 +110,11 @@ impl Pending {
 /// The loader's side: texts submitted here are parsed, in order, by one thread started with the
 /// first. Dropping it tells the thread that no more will come; the thread ends once it has
 /// nothing left to parse.
+///
+/// Waking a waiting thread is a system call, and on a small machine an interrupt to the other
+/// CPU: a thread that parses faster than the files are read would be woken for every file. It
+/// is woken once [`WAKE_BYTES`] of text wait, or when [`ParseAhead::flush`] says that a batch
+/// (a directory) is complete.
 #[derive(Default)]
 pub struct ParseAhead {
     shared: Arc<Shared>,
@@ -121,9 +126,16 @@ struct Shared {
     wake: Condvar,
 }
 
+/// Text that makes it worth waking the thread: ~0.2 ms of parsing.
+const WAKE_BYTES: usize = 16 * 1024;
+
 #[derive(Default)]
 struct Queue {
     jobs: VecDeque<Arc<Pending>>,
+    /// Bytes of text queued since the thread went to wait, while it has not been woken.
+    unannounced: usize,
+    /// The thread has been woken and has not run since.
+    woken: bool,
     /// No more jobs will be submitted.
     closed: bool,
     /// The thread has been started (or could not be: then rendering parses everything).
@@ -139,10 +151,11 @@ impl ParseAhead {
     }
 
     /// Queues `text` for parsing and returns the handle rendering takes it from. The first text
-    /// starts the thread; later ones wake it if it waits.
+    /// starts the thread; later ones wake it if it waits and enough text has queued up.
     pub fn submit(&self, text: Arc<str>) -> Arc<Pending> {
         let pending = Pending::new(text);
         let mut queue = lock(&self.shared.queue);
+        queue.unannounced += pending.text_len();
         queue.jobs.push_back(pending.clone());
         if !queue.started {
             queue.started = true;
@@ -155,12 +168,26 @@ impl ParseAhead {
                     .spawn(move || shared.work())
             });
         }
-        let wake = queue.idle;
-        drop(queue);
-        if wake {
-            self.shared.wake.notify_one();
-        }
+        let wake = queue.unannounced >= WAKE_BYTES;
+        self.wake_if_waiting(queue, wake);
         pending
+    }
+
+    /// Wakes the thread if it waits while texts are queued: the ones submitted so far belong
+    /// together, and no more are coming soon.
+    pub fn flush(&self) {
+        let queue = lock(&self.shared.queue);
+        let wake = !queue.jobs.is_empty();
+        self.wake_if_waiting(queue, wake);
+    }
+
+    fn wake_if_waiting(&self, mut queue: MutexGuard<'_, Queue>, wake: bool) {
+        if !(wake && queue.idle && !queue.woken) {
+            return;
+        }
+        queue.woken = true;
+        drop(queue);
+        self.shared.wake.notify_one();
     }
 }
 
@@ -190,11 +217,13 @@ impl Shared {
                 return;
             } else {
                 queue.idle = true;
+                queue.unannounced = 0;
                 queue = self
                     .wake
                     .wait(queue)
                     .unwrap_or_else(PoisonError::into_inner);
                 queue.idle = false;
+                queue.woken = false;
             }
         }
     }
@@ -209,6 +238,39 @@ mod tests {
         let mut set = Templates::new();
         set.add_parsed(file);
         set.render(name, &Value::Nil)
+    }
+
+    /// Waits (up to a generous deadline) for `done`.
+    fn eventually(what: &str, done: impl Fn() -> bool) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !done() {
+            assert!(std::time::Instant::now() < deadline, "never: {what}");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    fn claimed(pending: &Pending) -> bool {
+        pending.claimed.load(Ordering::Acquire)
+    }
+
+    /// A thread that waits for work is woken for a large text at once, for small ones only
+    /// when the loader flushes (the end of a directory).
+    #[test]
+    fn the_waiting_thread_is_woken_for_enough_text_or_a_flush() {
+        let ahead = ParseAhead::new();
+        let first = ahead.submit(Arc::from("{{ 1 }}"));
+        eventually("the thread parses the first text", || claimed(&first));
+        eventually("the thread waits", || lock(&ahead.shared.queue).idle);
+
+        let small = ahead.submit(Arc::from("{{ 2 }}"));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!claimed(&small), "woken for a few bytes");
+        ahead.flush();
+        eventually("a flush wakes the thread", || claimed(&small));
+        eventually("the thread waits again", || lock(&ahead.shared.queue).idle);
+
+        let large = ahead.submit(Arc::from("x".repeat(WAKE_BYTES).as_str()));
+        eventually("enough text wakes the thread", || claimed(&large));
     }
 
     #[test]
