@@ -39,17 +39,16 @@ pub fn keep_helpers_off_this_cpu() -> bool {
     sys::set_current(&here) && PLACEMENT.set(Placement { helpers, all }).is_ok()
 }
 
-/// Runs `spawn`, which starts a thread that works alongside the rendering thread, and moves the
-/// new thread to the helper CPUs if the process opted in.
-pub(crate) fn on_helper_cpus<T>(spawn: impl FnOnce() -> Spawned<T>) -> Spawned<T> {
-    place(PLACEMENT.get().map(|p| &p.helpers), spawn())
+/// Moves a thread just started, which works alongside the rendering thread, to the helper CPUs
+/// if the process opted in.
+pub(crate) fn on_helper_cpus<T>(spawned: Spawned<T>) -> Spawned<T> {
+    place(PLACEMENT.get().map(|p| &p.helpers), spawned)
 }
 
-/// Runs `spawn`, which starts a thread that may run anywhere (work for whichever CPU is free,
-/// started from a helper), and lets the new thread use all the CPUs of the process if it opted
-/// in.
-pub(crate) fn on_any_cpu<T>(spawn: impl FnOnce() -> Spawned<T>) -> Spawned<T> {
-    place(PLACEMENT.get().map(|p| &p.all), spawn())
+/// Lets a thread just started, which may run anywhere (work for whichever CPU is free, started
+/// from a helper), use all the CPUs of the process if it opted in.
+pub(crate) fn on_any_cpu<T>(spawned: Spawned<T>) -> Spawned<T> {
+    place(PLACEMENT.get().map(|p| &p.all), spawned)
 }
 
 /// What starting a thread returns.
@@ -163,17 +162,13 @@ mod tests {
         sys::members(&sys::current().unwrap())
     }
 
-    type Spawn = Box<dyn FnOnce() -> Spawned<Vec<usize>>>;
-
-    /// The CPUs of a thread started through `on`, read once `on` has returned (a new thread may
-    /// run before it is moved).
-    fn placed_then_read(on: fn(Spawn) -> Spawned<Vec<usize>>) -> Vec<usize> {
+    /// The CPUs of a thread placed by `on`, read once `on` has returned (a new thread may run
+    /// before it is moved).
+    fn placed_then_read(on: fn(Spawned<Vec<usize>>) -> Spawned<Vec<usize>>) -> Vec<usize> {
         let (placed, wait) = std::sync::mpsc::channel::<()>();
-        let handle = on(Box::new(move || {
-            std::thread::Builder::new().spawn(move || {
-                wait.recv().unwrap();
-                cpus_of_this_thread()
-            })
+        let handle = on(std::thread::Builder::new().spawn(move || {
+            wait.recv().unwrap();
+            cpus_of_this_thread()
         }))
         .unwrap();
         placed.send(()).unwrap();

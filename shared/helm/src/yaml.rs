@@ -70,7 +70,7 @@ pub fn head_from_str(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
 pub(crate) fn full_head(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
     match crate::yaml_head::decode_head(keep, events(source)) {
         Some(result) => result,
-        None => decode(source),
+        None => full_decode(source),
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::helmignore::{IgnoreError, IgnoreRules};
 use super::metadata::{Metadata, MetadataError};
-use super::{Chart, File, template_text};
+use super::{Chart, File};
 use crate::template::ahead::ParseAhead;
 
 /// A chart's files the loader reads itself (templates aside).
@@ -164,10 +164,13 @@ fn walk(
             }
             if read_by_loader(&rel) {
                 let data = std::fs::read(&path).map_err(read_err(&path))?;
-                let pending = is_template_path(&rel).then(|| ahead.submit(template_text(&data)));
-                let mut file = File::new(rel, data);
-                file.pending = pending;
-                out.push(file);
+                let template = is_template_path(&rel);
+                let file = File::new(rel, data);
+                out.push(if template {
+                    file.parsed_ahead(ahead)?
+                } else {
+                    file
+                });
             } else {
                 // Read when used (see `File`); opened now so that an unreadable file fails the
                 // load, as it fails Helm's.

@@ -161,12 +161,12 @@ impl ParseAhead {
             queue.started = true;
             let shared = self.shared.clone();
             // If no thread can be started, the texts are parsed when the chart is rendered.
-            let _ = crate::placement::on_helper_cpus(|| {
+            let _ = crate::placement::on_helper_cpus(
                 std::thread::Builder::new()
                     .name("template-parse".into())
                     .stack_size(PARSE_STACK_BYTES)
-                    .spawn(move || shared.work())
-            });
+                    .spawn(move || shared.work()),
+            );
         }
         let wake = queue.unannounced >= WAKE_BYTES;
         self.wake_if_waiting(queue, wake);

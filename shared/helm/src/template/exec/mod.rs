@@ -129,12 +129,10 @@ pub fn with_exec_stack<R: Send>(f: impl FnOnce() -> R + Send) -> std::thread::Re
 pub fn spawn_exec_thread<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> std::io::Result<std::thread::JoinHandle<R>> {
-    crate::placement::on_helper_cpus(|| {
-        exec_thread().spawn(move || {
-            ON_EXEC_STACK.set(true);
-            f()
-        })
-    })
+    crate::placement::on_helper_cpus(exec_thread().spawn(move || {
+        ON_EXEC_STACK.set(true);
+        f()
+    }))
 }
 
 fn exec_thread() -> std::thread::Builder {

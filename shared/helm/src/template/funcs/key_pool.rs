@@ -47,7 +47,7 @@ fn pregenerate(count: usize) {
     for _ in 0..count {
         POOL.lock().unwrap_or_else(PoisonError::into_inner).pending += 1;
         // Started from the executor, but the rendering thread's CPU is as good: it mostly waits.
-        let started = crate::placement::on_any_cpu(|| {
+        let started = crate::placement::on_any_cpu(
             std::thread::Builder::new()
                 .name("rsa-keygen".into())
                 .spawn(|| {
@@ -56,8 +56,8 @@ fn pregenerate(count: usize) {
                     pool.pending -= 1;
                     pool.ready.extend(key);
                     KEY_DONE.notify_all();
-                })
-        });
+                }),
+        );
         if started.is_err() {
             POOL.lock().unwrap_or_else(PoisonError::into_inner).pending -= 1;
         }
