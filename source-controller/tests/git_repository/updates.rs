@@ -88,8 +88,16 @@ async fn new_commits_force_pushes_and_requested_reconciles() {
         let c4 = wt.write("c.yaml", "c\n").commit("four");
         wt.push("main");
         request_reconcile(&api, "twin", "now-1").await;
+        // A reconcile already under way may pick the commit up before the request is seen: wait
+        // for the request to be acknowledged too.
+        let handled = |o: &GitRepository| {
+            o.status
+                .as_ref()
+                .and_then(|s| s.reconcile_request.last_handled_reconcile_at.as_deref())
+                == Some("now-1")
+        };
         let twin = wait_for(&client, &ns, "twin", "requested reconcile", |o| {
-            ready_with(o, |r| r.ends_with(&c4))
+            ready_with(o, |r| r.ends_with(&c4)) && handled(o)
         })
         .await;
         assert_eq!(
