@@ -2,15 +2,10 @@
 //! mistakes. (What it prints for a chart is held to `helm template` in ferroflux-helm's parity
 //! suite.)
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn podinfo() -> String {
-    let fixtures = std::env::var_os("FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"));
-    fixtures
-        .join("podinfo/charts/podinfo")
+    ferroflux_e2e::fixture("podinfo/charts/podinfo")
         .display()
         .to_string()
 }

@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn fixtures() -> PathBuf {
-    std::env::var_os("FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures"))
+    ferroflux_e2e::fixtures_dir()
 }
 
 fn ferroflux(args: &[&str]) -> std::process::Output {

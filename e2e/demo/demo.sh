@@ -26,10 +26,10 @@ DEMO_DIR=$FERROFLUX_CLUSTER_DIR/demo
 KUBECONFIG_FILE=$FERROFLUX_CLUSTER_DIR/kubeconfig
 STORAGE_PORT=$((PORT_BASE + 690))
 TARGET_DIR=${DEMO_BIN_DIR:-${CARGO_TARGET_DIR:-$ROOT/target}/debug}
-# podinfo's Deployment and Service from the shared fixtures (next to the checkout, as in CI)
-PODINFO=${FERROFLUX_FIXTURES:-$ROOT/../shared/fixtures}/podinfo/kustomize
+# podinfo's Deployment and Service from the repository's fixtures (testdata/)
+PODINFO=${FERROFLUX_FIXTURES:-$ROOT/testdata}/podinfo/kustomize
 [ -f "$PODINFO/deployment.yaml" ] || {
-  echo "demo: podinfo fixtures not found at $PODINFO (set FERROFLUX_FIXTURES to shared/fixtures)" >&2
+  echo "demo: podinfo fixtures not found at $PODINFO (FERROFLUX_FIXTURES overrides testdata/)" >&2
   exit 1
 }
 

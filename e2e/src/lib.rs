@@ -24,6 +24,7 @@
 
 mod cluster;
 mod controllers;
+mod fixtures;
 mod git;
 mod namespace;
 mod services;
@@ -31,6 +32,7 @@ mod wait;
 
 pub use cluster::{TestEnv, cluster_dir, ensure_cluster, kubectl, workspace_root};
 pub use controllers::{LocalControllers, install_crds};
+pub use fixtures::{fixture, fixtures_dir};
 pub use git::{GitServerRepo, WorkTree};
 pub use namespace::{TEMP_NAMESPACE_LABEL, unique_name, with_temp_namespace};
 pub use services::Services;

@@ -117,9 +117,7 @@ fn patch_files(files: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Complete Flux objects of the flux2 example (kustomize patches excluded) and of the api samples.
 fn flux_objects() -> Vec<(String, Value)> {
-    let fixtures = std::env::var_os("FERROFLUX_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared/fixtures"));
+    let fixtures = ferroflux_e2e::fixtures_dir();
     let mut files = Vec::new();
     yaml_files(&fixtures.join("flux2-kustomize-helm-example"), &mut files);
     yaml_files(&workspace_root().join("shared/api/tests/data"), &mut files);

@@ -71,8 +71,7 @@ mod tests {
 
     #[test]
     fn builds_the_podinfo_kustomization() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/fixtures/podinfo/kustomize");
+        let dir = ferroflux_e2e::fixture("podinfo/kustomize");
         let yaml = build_yaml(&dir, ferroflux_kustomize::LoadRestrictions::RootOnly).unwrap();
         assert!(
             yaml.starts_with("apiVersion: v1\nkind: Service\n"),

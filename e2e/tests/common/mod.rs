@@ -289,9 +289,9 @@ pub fn files_under(dir: &Path, prefix: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The shared fixtures directory (`../shared/fixtures` next to the workspace).
+/// The fixture repositories (`testdata/`, or `$FERROFLUX_FIXTURES`).
 pub fn fixtures() -> std::path::PathBuf {
-    ferroflux_e2e::workspace_root().join("../shared/fixtures")
+    ferroflux_e2e::fixtures_dir()
 }
 
 pub fn kustomization_resource() -> ApiResource {

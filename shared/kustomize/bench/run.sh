@@ -8,7 +8,7 @@
 # start). Prints a Markdown table for docs/benchmarks.md.
 #
 # Usage: shared/kustomize/bench/run.sh            (from anywhere; needs kubectl, hyperfine, jq)
-#   FIXTURES_DIR=...   fixture repositories (default: ../shared/fixtures from the workspace root)
+#   FERROFLUX_FIXTURES=...  fixture repositories (default: testdata/ at the workspace root)
 #   LARGE_APPS=240     applications in the generated overlay (nine objects each)
 #   RUNS=10            hyperfine runs per small overlay; LARGE_RUNS=3 for the large one
 #   FERROFLUX_BIN=...  use an already built `ferroflux` instead of building the CLI
@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-FIXTURES_DIR="${FIXTURES_DIR:-$ROOT/../shared/fixtures}"
+FIXTURES_DIR="${FERROFLUX_FIXTURES:-$ROOT/testdata}"
 RUNS="${RUNS:-10}"
 LARGE_RUNS="${LARGE_RUNS:-3}"
 LARGE_APPS="${LARGE_APPS:-240}"

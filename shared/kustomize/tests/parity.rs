@@ -154,12 +154,9 @@ fn corpus_matches_kustomize() {
     run_all(&dirs);
 }
 
-/// The shared fixture repositories (`/work/shared/fixtures`, i.e. `../shared/fixtures` from the
-/// workspace root); `FIXTURES_DIR` overrides.
+/// The fixture repositories (`testdata/`, or `$FERROFLUX_FIXTURES`).
 fn fixtures() -> PathBuf {
-    std::env::var_os("FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest_dir().join("../../../shared/fixtures"))
+    ferroflux_e2e::fixtures_dir()
 }
 
 /// Every directory with a kustomization under the fixture repositories.

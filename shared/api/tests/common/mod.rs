@@ -12,12 +12,9 @@ pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
-/// The shared fixtures directory (outside the repository, next to it), overridable with
-/// `FERROFLUX_FIXTURES`.
+/// The fixture repositories (`testdata/`, or `$FERROFLUX_FIXTURES`).
 pub fn fixtures_dir() -> PathBuf {
-    std::env::var_os("FERROFLUX_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"))
+    ferroflux_e2e::fixtures_dir()
 }
 
 /// Every YAML document of a file, as JSON values (empty documents skipped).
