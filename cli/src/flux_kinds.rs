@@ -84,8 +84,8 @@ impl FluxKind {
 
     /// The user-facing name of what is missing when the CRD is absent.
     pub fn missing_crd_hint(&self) -> String {
-        let component =
-            crate::components::owner_of_group(self.group).unwrap_or("the owning controller");
+        let component = crate::components::owner_of_crd(self.group, self.plural)
+            .unwrap_or("the owning controller");
         format!(
             "the {} CRD ({}) is not installed in this cluster; install it with \
              `ferroflux install --components {component}`",
@@ -195,7 +195,7 @@ mod tests {
     fn every_kind_has_an_owner() {
         for k in ALL {
             assert!(
-                crate::components::owner_of_group(k.group).is_some(),
+                crate::components::owner_of_crd(k.group, k.plural).is_some(),
                 "{}",
                 k.kind
             );

@@ -34,11 +34,13 @@ pub fn install_set(chosen: &[&str], namespace: &str) -> anyhow::Result<InstallSe
 
     let mut crds = Vec::new();
     for doc in all_crds()? {
-        let group = doc
-            .pointer("/spec/group")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        if components::owner_of_group(group).is_some_and(|owner| chosen.contains(&owner)) {
+        let text = |pointer| {
+            doc.pointer(pointer)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        };
+        let owner = components::owner_of_crd(text("/spec/group"), text("/spec/names/plural"));
+        if owner.is_some_and(|owner| chosen.contains(&owner)) {
             let mut doc = doc;
             finish(&mut doc, namespace);
             crds.push(doc);
@@ -46,10 +48,12 @@ pub fn install_set(chosen: &[&str], namespace: &str) -> anyhow::Result<InstallSe
     }
 
     let mut objects = Vec::new();
-    for (component, path, text) in embedded::COMPONENT_FILES {
-        if !chosen.contains(component) {
-            continue;
-        }
+    let files = chosen.iter().flat_map(|chosen| {
+        embedded::COMPONENT_FILES
+            .iter()
+            .filter(move |(component, _, _)| component == chosen)
+    });
+    for (_, path, text) in files {
         for mut doc in parse_many(path, text)? {
             finish(&mut doc, namespace);
             objects.push(doc);
@@ -196,6 +200,21 @@ mod tests {
             .expect("kustomize-controller is bound to cluster-admin");
         assert_eq!(binding["subjects"][0]["namespace"], "gitops");
         assert_eq!(binding["metadata"]["labels"][INSTANCE_LABEL], "gitops");
+    }
+
+    #[test]
+    fn every_component_has_manifests_and_a_deployment() {
+        for component in components::ALL {
+            let set = install_set(&[component], "flux-system").unwrap();
+            let deployments: Vec<&Value> = set
+                .objects
+                .iter()
+                .filter(|o| o["kind"] == "Deployment")
+                .collect();
+            assert_eq!(deployments.len(), 1, "{component}");
+            assert_eq!(deployments[0]["metadata"]["name"], *component);
+            assert!(!set.crds.is_empty(), "{component} owns CRDs");
+        }
     }
 
     #[test]

@@ -80,7 +80,7 @@ async fn missing_crd_and_missing_object_say_what_to_do() {
         .expect_err("--components helm-controller");
 
     let run = ferroflux_raw(&["--kubeconfig", kc, "suspend", "image", "policy", "app"]).await;
-    run.expect_err("--components image-automation-controller");
+    run.expect_err("--components image-reflector-controller");
 
     // `get all` with no Flux CRD at all.
     let run = ferroflux_raw(&["--kubeconfig", kc, "get", "all"]).await;

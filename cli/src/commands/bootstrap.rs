@@ -16,8 +16,7 @@ use self::git_checkout::Checkout;
 use self::sync_manifests::{
     COMPONENTS_FILE, FILES_DIR, KUSTOMIZATION_FILE, SYNC_FILE, SYNC_NAME, SyncTarget,
 };
-use crate::commands::install::{self, InstallArgs};
-use crate::components;
+use crate::commands::install::{self, ComponentArgs, InstallArgs};
 use crate::flux_kinds::{self, FluxKind};
 use crate::flux_objects::{self, condition};
 use crate::kube_client::ClusterArgs;
@@ -71,9 +70,8 @@ pub struct BootstrapGitArgs {
     #[arg(long)]
     pub path: String,
 
-    /// Comma-separated controllers to install.
-    #[arg(long, value_name = "LIST", default_value_t = components::ALL.join(","))]
-    pub components: String,
+    #[command(flatten)]
+    pub components: ComponentArgs,
 
     #[command(flatten)]
     pub auth: GitAuthArgs,
@@ -93,7 +91,7 @@ async fn run_git(args: BootstrapGitArgs, cluster: &ClusterArgs) -> anyhow::Resul
         components,
         auth,
     } = args;
-    let chosen = components::parse_list(&components)?;
+    let chosen = components.selection()?;
     let path = sync_manifests::normalize_path(&path)?;
     let auth = GitAuth::load(&auth)?;
     let namespace = cluster.namespace.as_str();
@@ -140,7 +138,10 @@ async fn run_git(args: BootstrapGitArgs, cluster: &ClusterArgs) -> anyhow::Resul
     drop(checkout);
 
     let install_args = InstallArgs {
-        components: chosen.join(","),
+        components: ComponentArgs {
+            components: chosen.join(","),
+            components_extra: String::new(),
+        },
         export: false,
     };
     install::run(install_args, cluster).await?;

@@ -16,24 +16,44 @@ use crate::server_side_apply::{self, describe};
 ///
 /// Examples:
 ///   ferroflux install
-///   ferroflux install --components source-controller,kustomize-controller
+///   ferroflux install --components source-controller
 ///   ferroflux install --export > flux-system.yaml
 ///   ferroflux install -n gitops --kubeconfig ~/.kube/staging
 #[derive(Args, Debug)]
 #[command(verbatim_doc_comment)]
 pub struct InstallArgs {
-    /// Comma-separated controllers to install.
-    #[arg(long, value_name = "LIST", default_value_t = components::ALL.join(","))]
-    pub components: String,
+    #[command(flatten)]
+    pub components: ComponentArgs,
 
     /// Print the manifests as multi-document YAML instead of applying them.
     #[arg(long)]
     pub export: bool,
 }
 
+/// Which controllers to install, as Flux's `--components` and `--components-extra`.
+#[derive(Args, Debug, Clone)]
+pub struct ComponentArgs {
+    /// Comma-separated controllers to install. Flux's default set, less the controllers that do
+    /// not reconcile yet in this build (helm-controller, notification-controller).
+    #[arg(long, value_name = "LIST", default_value_t = components::default_list())]
+    pub components: String,
+
+    /// Comma-separated controllers to install besides --components, such as
+    /// image-reflector-controller,image-automation-controller.
+    #[arg(long, value_name = "LIST", default_value = "")]
+    pub components_extra: String,
+}
+
+impl ComponentArgs {
+    /// The chosen controllers in install order; an unknown or not yet working one is an error.
+    pub fn selection(&self) -> anyhow::Result<Vec<&'static str>> {
+        components::install_selection(&self.components, &self.components_extra)
+    }
+}
+
 pub async fn run(args: InstallArgs, cluster: &ClusterArgs) -> anyhow::Result<()> {
     let InstallArgs { components, export } = args;
-    let chosen = components::parse_list(&components)?;
+    let chosen = components.selection()?;
     let namespace = cluster.namespace.as_str();
     let set = manifests::install_set(&chosen, namespace)?;
 

@@ -158,7 +158,7 @@ pub async fn request_and_wait(
     .await;
 
     let (ready, obj) = outcome.map_err(|err| {
-        let owner = components::owner_of_group(kind.group).unwrap_or("its controller");
+        let owner = components::owner_of_crd(kind.group, kind.plural).unwrap_or("its controller");
         if handled.load(Ordering::Relaxed) {
             err.context(format!(
                 "{} {namespace}/{name} is still reconciling",
