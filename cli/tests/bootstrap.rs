@@ -8,18 +8,18 @@
 //! directory (`cargo test --workspace` builds them; otherwise `cargo build -p source-controller
 //! -p kustomize-controller` first).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use ferroflux_e2e::{GitServerRepo, Services, ensure_cluster, with_temp_namespace};
+use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_api::source::v1::GitRepository;
+use ferroflux_e2e::{
+    GitServerRepo, Run, Services, api_resource, ensure_cluster, ferroflux, with_temp_namespace,
+};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{Pod, Secret};
 use kube::Api;
 use kube::api::{DynamicObject, ListParams};
-
-use common::{Run, ferroflux, kubeconfig};
 
 const TWO: &str = "source-controller,kustomize-controller";
 
@@ -89,13 +89,13 @@ impl LocalControllers {
             );
             path
         };
-        let kubeconfig = kubeconfig();
+        let kubeconfig = ensure_cluster().kubeconfig();
         let selector = format!("app.kubernetes.io/instance in ({})", namespaces.join(","));
         let storage = tempfile::tempdir().unwrap();
         let port = free_port();
         let common_args = |cmd: &mut Command| {
             cmd.arg("--kubeconfig")
-                .arg(&kubeconfig)
+                .arg(kubeconfig)
                 .args([
                     "--metrics-addr",
                     "127.0.0.1:0",
@@ -134,11 +134,11 @@ impl Drop for LocalControllers {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let kubeconfig = kubeconfig();
+        let kubeconfig = ensure_cluster().kubeconfig();
         let kubectl = |args: &[&str]| {
             let _ = Command::new("kubectl")
                 .arg("--kubeconfig")
-                .arg(&kubeconfig)
+                .arg(kubeconfig)
                 .args(args)
                 .stdout(Stdio::null())
                 .status();
@@ -175,7 +175,7 @@ fn free_port() -> u16 {
 fn delete_cluster_rbac(namespace: &str) {
     let _ = Command::new("kubectl")
         .arg("--kubeconfig")
-        .arg(kubeconfig())
+        .arg(ensure_cluster().kubeconfig())
         .args(["delete", "clusterrole,clusterrolebinding", "-l"])
         .arg(format!("app.kubernetes.io/instance={namespace}"))
         .stdout(Stdio::null())
@@ -313,7 +313,7 @@ async fn components_flag_writes_only_the_chosen_controllers() {
         let repos = kube::Api::<kube::api::DynamicObject>::namespaced_with(
             client,
             &ns,
-            &common::gitrepository(),
+            &api_resource::<GitRepository>(),
         );
         let synced = repos
             .get("flux-system")
@@ -621,8 +621,11 @@ async fn a_controller_manifest_changed_in_git_is_rolled_out_by_the_toolkit() {
                 .then_some(())
         })
         .await;
-        let syncs =
-            Api::<DynamicObject>::namespaced_with(client.clone(), &ns, &common::kustomization());
+        let syncs = Api::<DynamicObject>::namespaced_with(
+            client.clone(),
+            &ns,
+            &api_resource::<Kustomization>(),
+        );
         ferroflux_e2e::eventually(
             "the sync Kustomization to report the commit",
             wait,

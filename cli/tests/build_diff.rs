@@ -1,17 +1,16 @@
 //! `ferroflux build kustomization` and `ferroflux diff kustomization` against the test cluster,
 //! each in its own temporary namespace.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use ferroflux_e2e::{ensure_cluster, with_temp_namespace};
+use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_e2e::{
+    api_resource, apply, ferroflux, ferroflux_raw, install_crds, set_status, with_temp_namespace,
+};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::{Api, ApiResource, DynamicObject, Patch, PatchParams};
 use serde_json::{Value, json};
-
-use common::{create, ensure_flux_crds, ferroflux, ferroflux_raw, kustomization, set_status};
 
 /// A Kustomization object for `path`, applying into `ns` with prune on, plus `extra` spec fields.
 fn ks(name: &str, ns: &str, path: &str, extra: Value) -> Value {
@@ -64,9 +63,7 @@ fn find<'a>(docs: &'a [Value], kind: &str, name: &str) -> &'a Value {
 
 #[tokio::test]
 async fn build_kustomization_applies_the_spec_and_variables_and_changes_no_file() {
-    let env = ensure_cluster();
-    let client = env.client().await;
-    ensure_flux_crds(&client).await;
+    install_crds().await;
     with_temp_namespace(|client, ns| async move {
         // A checkout where the overlay uses a base outside --path.
         let repo = tempfile::tempdir().unwrap();
@@ -120,7 +117,13 @@ async fn build_kustomization_applies_the_spec_and_variables_and_changes_no_file(
             }
         });
         let object = ks("apps", &ns, "./apps/prod", spec_extra);
-        create(&client, &ns, &kustomization(), object.clone()).await;
+        apply(
+            &client,
+            &ns,
+            &api_resource::<Kustomization>(),
+            object.clone(),
+        )
+        .await;
 
         let path = root.join("apps/prod");
         let path = path.to_str().unwrap();
@@ -239,9 +242,7 @@ fn inventory(ns: &str, names: &[(&str, &str)]) -> Value {
 
 #[tokio::test]
 async fn diff_kustomization_reports_each_change_with_flux_exit_codes() {
-    let env = ensure_cluster();
-    let client = env.client().await;
-    ensure_flux_crds(&client).await;
+    install_crds().await;
     with_temp_namespace(|client, ns| async move {
         // A plain directory: the build generates the kustomization.
         let dir = tempfile::tempdir().unwrap();
@@ -257,10 +258,10 @@ async fn diff_kustomization_reports_each_change_with_flux_exit_codes() {
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n\
              stringData:\n  password: first-password\n",
         );
-        create(
+        apply(
             &client,
             &ns,
-            &kustomization(),
+            &api_resource::<Kustomization>(),
             ks("app", &ns, "./app", json!({})),
         )
         .await;
@@ -331,7 +332,7 @@ async fn diff_kustomization_reports_each_change_with_flux_exit_codes() {
         set_status(
             &client,
             &ns,
-            &kustomization(),
+            &api_resource::<Kustomization>(),
             "app",
             inventory(&ns, &applied),
         )
@@ -370,7 +371,7 @@ async fn diff_kustomization_reports_each_change_with_flux_exit_codes() {
         set_status(
             &client,
             &ns,
-            &kustomization(),
+            &api_resource::<Kustomization>(),
             "app",
             inventory(&ns, &with_old),
         )

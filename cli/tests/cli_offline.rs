@@ -1,10 +1,7 @@
 //! Commands that need no cluster: install --export, flag validation, completion, help, and the
 //! error for an unreachable API server.
 
-mod common;
-
-use common::ferroflux_raw;
-
+use ferroflux_e2e::ferroflux_raw;
 #[tokio::test]
 async fn export_source_controller_only() {
     let run = ferroflux_raw(&["install", "--export", "--components", "source-controller"])

@@ -2,9 +2,7 @@
 //! their own so parallel tests are not disturbed. CRDs are shared cluster-wide, so uninstall is
 //! run with --keep-crds here; CRD deletion is covered by --dry-run.
 
-mod common;
-
-use common::ferroflux;
+use ferroflux_e2e::{ensure_cluster, ferroflux, ferroflux_raw};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::api::rbac::v1::ClusterRole;
@@ -155,7 +153,7 @@ async fn install_single_component() {
 
 #[tokio::test]
 async fn context_flag_picks_the_context() {
-    let kubeconfig = std::fs::read_to_string(common::kubeconfig()).unwrap();
+    let kubeconfig = std::fs::read_to_string(ensure_cluster().kubeconfig()).unwrap();
     let mut config: serde_json::Value = serde_saphyr::from_str(&kubeconfig).unwrap();
     let good = config["current-context"].as_str().unwrap().to_string();
     let user = config["contexts"][0]["context"]["user"].clone();
@@ -177,13 +175,13 @@ async fn context_flag_picks_the_context() {
     std::fs::write(&path, serde_saphyr::to_string(&config).unwrap()).unwrap();
     let path = path.to_str().unwrap();
 
-    common::ferroflux_raw(&["--kubeconfig", path, "check", "--pre"])
+    ferroflux_raw(&["--kubeconfig", path, "check", "--pre"])
         .await
         .expect_err("https://127.0.0.1:1");
-    common::ferroflux_raw(&["--kubeconfig", path, "--context", &good, "check", "--pre"])
+    ferroflux_raw(&["--kubeconfig", path, "--context", &good, "check", "--pre"])
         .await
         .expect_ok();
-    common::ferroflux_raw(&["--kubeconfig", path, "--context", "nope", "check", "--pre"])
+    ferroflux_raw(&["--kubeconfig", path, "--context", "nope", "check", "--pre"])
         .await
         .expect_err("nope");
 }

@@ -1,14 +1,15 @@
 //! get / suspend / resume / reconcile / events / tree on real objects in a temporary namespace.
 //! No controller runs here: where a controller's answer is needed, the test writes it itself.
 
-mod common;
-
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 
-use common::{
-    create, ensure_flux_crds, ferroflux, gitrepository, kustomization, ready, set_status,
+use ferroflux_api::helm::v2::HelmRelease;
+use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_api::source::v1::GitRepository;
+use ferroflux_e2e::{
+    api_resource, apply, ensure_cluster, ferroflux, install_crds, ready_condition, set_status,
 };
 use kube::Client;
 use kube::api::{Api, ApiResource, DynamicObject, Patch, PatchParams};
@@ -62,7 +63,7 @@ fn fake_controller(
                             "observedGeneration": obj.metadata.generation,
                             "artifact": { "revision": "main@sha1:0123456789abcdef0123456789abcdef01234567" },
                             "lastAppliedRevision": "main@sha1:0123456789abcdef0123456789abcdef01234567",
-                            "conditions": [ready("True", "Succeeded", message)],
+                            "conditions": [ready_condition("True", "Succeeded", message)],
                         }});
                         let name = obj.metadata.name.clone().unwrap();
                         let _ = api
@@ -78,11 +79,10 @@ fn fake_controller(
 
 #[tokio::test]
 async fn get_suspend_resume_reconcile() {
-    let client = ferroflux_e2e::ensure_cluster().client().await;
-    ensure_flux_crds(&client).await;
+    install_crds().await;
     ferroflux_e2e::with_temp_namespace(|client, ns| async move {
-        create(&client, &ns, &gitrepository(), repo("podinfo")).await;
-        create(&client, &ns, &kustomization(), ks("apps", "podinfo")).await;
+        apply(&client, &ns, &api_resource::<GitRepository>(), repo("podinfo")).await;
+        apply(&client, &ns, &api_resource::<Kustomization>(), ks("apps", "podinfo")).await;
 
         // Not reconciled yet.
         let run = ferroflux(&["get", "sources", "git", "-n", &ns]).await.expect_ok();
@@ -92,9 +92,9 @@ async fn get_suspend_resume_reconcile() {
         assert!(lines[1].contains("Unknown"), "{}", run.stdout);
 
         // A controller reported success.
-        set_status(&client, &ns, &gitrepository(), "podinfo", json!({
+        set_status(&client, &ns, &api_resource::<GitRepository>(), "podinfo", json!({
             "artifact": { "revision": "main@sha1:abc123", "path": "p", "url": "http://x", "digest": "sha256:00", "lastUpdateTime": "2026-01-01T00:00:00Z" },
-            "conditions": [ready("True", "Succeeded", "stored artifact for revision 'main@sha1:abc123'")],
+            "conditions": [ready_condition("True", "Succeeded", "stored artifact for revision 'main@sha1:abc123'")],
         })).await;
         let run = ferroflux(&["get", "sources", "git", "-n", &ns]).await.expect_ok();
         let row = run.stdout.lines().nth(1).unwrap().to_string();
@@ -112,7 +112,7 @@ async fn get_suspend_resume_reconcile() {
 
         // --watch prints the header, then a row per change.
         let mut watch = tokio::process::Command::new(env!("CARGO_BIN_EXE_ferroflux"))
-            .args(["--kubeconfig", common::kubeconfig().to_str().unwrap()])
+            .args(["--kubeconfig", ensure_cluster().kubeconfig().to_str().unwrap()])
             .args(["get", "sources", "git", "--watch", "-n", &ns])
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
@@ -130,7 +130,7 @@ async fn get_suspend_resume_reconcile() {
 
         // suspend / resume patch spec.suspend.
         ferroflux(&["suspend", "ks", "apps", "-n", &ns]).await.expect_ok();
-        let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), &ns, &kustomization());
+        let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), &ns, &api_resource::<Kustomization>());
         assert_eq!(api.get("apps").await.unwrap().data["spec"]["suspend"], true);
         let run = ferroflux(&["get", "ks", "apps", "-n", &ns]).await.expect_ok();
         assert!(run.stdout.lines().nth(1).unwrap().contains("True"), "{}", run.stdout);
@@ -146,8 +146,8 @@ async fn get_suspend_resume_reconcile() {
 
         // The test plays the controllers: reconcile (with source) and resume succeed.
         let controllers = [
-            fake_controller(client.clone(), ns.clone(), kustomization(), "Applied revision: main@sha1:0123456"),
-            fake_controller(client.clone(), ns.clone(), gitrepository(), "stored artifact"),
+            fake_controller(client.clone(), ns.clone(), api_resource::<Kustomization>(), "Applied revision: main@sha1:0123456"),
+            fake_controller(client.clone(), ns.clone(), api_resource::<GitRepository>(), "stored artifact"),
         ];
         let run = ferroflux(&["reconcile", "ks", "apps", "--with-source", "-n", &ns, "--timeout", "30s"])
             .await
@@ -172,8 +172,8 @@ async fn get_suspend_resume_reconcile() {
         }
 
         // A failing Ready condition makes reconcile fail with its message.
-        set_status(&client, &ns, &kustomization(), "apps", json!({
-            "conditions": [ready("False", "BuildFailed", "kustomization path not found")],
+        set_status(&client, &ns, &api_resource::<Kustomization>(), "apps", json!({
+            "conditions": [ready_condition("False", "BuildFailed", "kustomization path not found")],
         })).await;
         let failing = fake_failing(client.clone(), ns.clone());
         ferroflux(&["reconcile", "ks", "apps", "-n", &ns, "--timeout", "30s"])
@@ -191,7 +191,8 @@ async fn get_suspend_resume_reconcile() {
 /// Answers reconcile requests on Kustomizations keeping Ready=False.
 fn fake_failing(client: Client, ns: String) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let api: Api<DynamicObject> = Api::namespaced_with(client, &ns, &kustomization());
+        let api: Api<DynamicObject> =
+            Api::namespaced_with(client, &ns, &api_resource::<Kustomization>());
         loop {
             let requested = api.get("apps").await.ok().and_then(|obj| {
                 obj.metadata
@@ -212,18 +213,17 @@ fn fake_failing(client: Client, ns: String) -> tokio::task::JoinHandle<()> {
 
 #[tokio::test]
 async fn events_and_tree() {
-    let client = ferroflux_e2e::ensure_cluster().client().await;
-    ensure_flux_crds(&client).await;
+    install_crds().await;
     ferroflux_e2e::with_temp_namespace(|client, ns| async move {
-        create(&client, &ns, &kustomization(), ks("root", "repo")).await;
-        create(&client, &ns, &kustomization(), ks("child", "repo")).await;
-        set_status(&client, &ns, &kustomization(), "root", json!({
+        apply(&client, &ns, &api_resource::<Kustomization>(), ks("root", "repo")).await;
+        apply(&client, &ns, &api_resource::<Kustomization>(), ks("child", "repo")).await;
+        set_status(&client, &ns, &api_resource::<Kustomization>(), "root", json!({
             "inventory": { "entries": [
                 { "id": format!("_{ns}__Namespace"), "v": "v1" },
                 { "id": format!("{ns}_child_kustomize.toolkit.fluxcd.io_Kustomization"), "v": "v1" },
             ]}
         })).await;
-        set_status(&client, &ns, &kustomization(), "child", json!({
+        set_status(&client, &ns, &api_resource::<Kustomization>(), "child", json!({
             "inventory": { "entries": [ { "id": format!("{ns}_web_apps_Deployment"), "v": "v1" } ] }
         })).await;
         let run = ferroflux(&["tree", "kustomization", "root", "-n", &ns]).await.expect_ok();
@@ -249,7 +249,7 @@ async fn events_and_tree() {
         let run = ferroflux(&["events", "-n", &ns, "--for", "Kustomization/child"]).await;
         assert!(!run.stdout.contains("Kustomization/root"), "{}", run.stdout);
         let mut watch = tokio::process::Command::new(env!("CARGO_BIN_EXE_ferroflux"))
-            .args(["--kubeconfig", common::kubeconfig().to_str().unwrap()])
+            .args(["--kubeconfig", ensure_cluster().kubeconfig().to_str().unwrap()])
             .args(["events", "--watch", "-n", &ns])
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
@@ -271,18 +271,10 @@ async fn events_and_tree() {
 
 #[tokio::test]
 async fn reconcile_with_source_follows_helmrelease_chart_ref() {
-    let client = ferroflux_e2e::ensure_cluster().client().await;
-    common::ensure_crd(
-        &client,
-        "helm.toolkit.fluxcd.io",
-        "helmreleases",
-        "HelmRelease",
-        "v2",
-    )
-    .await;
+    install_crds().await;
     ferroflux_e2e::with_temp_namespace(|client, ns| async move {
-        let hr = common::resource("helm.toolkit.fluxcd.io", "v2", "HelmRelease", "helmreleases");
-        create(&client, &ns, &hr, json!({
+        let hr = api_resource::<HelmRelease>();
+        apply(&client, &ns, &hr, json!({
             "apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
             "metadata": { "name": "web" },
             "spec": { "interval": "10m", "chartRef": { "kind": "OCIRepository", "name": "web-chart" } }

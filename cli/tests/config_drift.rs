@@ -1,12 +1,10 @@
 //! The manifests `install` embeds are exactly what `kubectl kustomize config/<component>` builds:
 //! the kustomization.yaml files and the embedding (cli/build.rs) cannot drift apart.
 
-mod common;
-
+use ferroflux_e2e::ferroflux_raw;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::ferroflux_raw;
 use serde_json::Value;
 
 /// The components `install` accepts in this build (the others are refused, see cli_offline.rs).

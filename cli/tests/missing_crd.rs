@@ -1,9 +1,7 @@
 //! Errors for a missing CRD and a missing object, against a stand-in API server on 127.0.0.1 that
 //! knows no CRDs at all (the shared test cluster has every Flux CRD installed by other tests).
 
-mod common;
-
-use common::ferroflux_raw;
+use ferroflux_e2e::ferroflux_raw;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::TcpListener;
 

@@ -6,9 +6,8 @@
 //!     cargo test -p ferroflux-cli --test uninstall_crds -- --ignored
 //!   FERROFLUX_PORT_BASE=25000 FERROFLUX_CLUSTER_DIR=/tmp/ff-private e2e/cluster/down.sh
 
-mod common;
-
-use common::{create, ferroflux, kustomization};
+use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_e2e::{api_resource, apply, ferroflux};
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
@@ -28,10 +27,10 @@ async fn uninstall_removes_crds_and_keeps_workloads() {
         .patch(&apps, &PatchParams::apply("test"), &Patch::Apply(&ns))
         .await
         .unwrap();
-    create(
+    apply(
         &client,
         &apps,
-        &kustomization(),
+        &api_resource::<Kustomization>(),
         json!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
             "metadata": { "name": "apps", "finalizers": ["finalizers.fluxcd.io"] },
@@ -73,7 +72,8 @@ async fn uninstall_removes_crds_and_keeps_workloads() {
         workload.get_opt("web").await.unwrap().is_some(),
         "the workload must stay"
     );
-    let ks: Api<DynamicObject> = Api::namespaced_with(client.clone(), &apps, &kustomization());
+    let ks: Api<DynamicObject> =
+        Api::namespaced_with(client.clone(), &apps, &api_resource::<Kustomization>());
     assert!(
         ks.list(&ListParams::default()).await.is_err(),
         "the Kustomization kind is gone"

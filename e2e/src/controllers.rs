@@ -10,22 +10,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use tempfile::TempDir;
 
 use crate::{cluster_dir, ensure_cluster, workspace_root};
-
-/// The Flux CRDs the two controllers serve, from `config/crd/bases`.
-const CRD_FILES: &[&str] = &[
-    "source.toolkit.fluxcd.io_gitrepositories.yaml",
-    "source.toolkit.fluxcd.io_ocirepositories.yaml",
-    "source.toolkit.fluxcd.io_helmrepositories.yaml",
-    "source.toolkit.fluxcd.io_helmcharts.yaml",
-    "kustomize.toolkit.fluxcd.io_kustomizations.yaml",
-    "helm.toolkit.fluxcd.io_helmreleases.yaml",
-];
 
 /// source-controller and kustomize-controller reconciling one namespace. Dropping it stops both
 /// and removes the Flux finalizers left in the namespace, so the namespace can be deleted.
@@ -41,8 +30,8 @@ pub struct LocalControllers {
 
 impl LocalControllers {
     /// Installs the Flux CRDs (once per process) and starts both controllers for `namespace`.
-    pub fn start(namespace: &str) -> Self {
-        install_crds();
+    pub async fn start(namespace: &str) -> Self {
+        crate::install_crds().await;
         let logs = cluster_dir().join("logs/controllers");
         std::fs::create_dir_all(&logs)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", logs.display()));
@@ -171,42 +160,17 @@ fn kubectl(args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// Applies the Flux CRDs the controllers need and waits until they are served (once per process;
-/// the same files as every other test, so parallel applies agree).
-pub fn install_crds() {
-    static DONE: OnceLock<()> = OnceLock::new();
-    DONE.get_or_init(|| {
-        let bases = workspace_root().join("config/crd/bases");
-        let mut args = vec![
-            "apply".to_string(),
-            "--server-side".into(),
-            "--force-conflicts".into(),
-            "--field-manager=ferroflux-e2e".into(),
-        ];
-        for file in CRD_FILES {
-            args.push("-f".into());
-            args.push(bases.join(file).to_string_lossy().into_owned());
-        }
-        crate::kubectl(&args);
-        let mut wait = vec![
-            "wait".to_string(),
-            "--for=condition=Established".into(),
-            "--timeout=120s".into(),
-        ];
-        for file in CRD_FILES {
-            let (group, plural) = file
-                .trim_end_matches(".yaml")
-                .split_once('_')
-                .expect("CRD files are named <group>_<plural>.yaml");
-            wait.push(format!("crd/{plural}.{group}"));
-        }
-        crate::kubectl(&wait);
-    });
+/// The controller binary cargo built next to this test binary; warns when it is older than the
+/// sources (a stale build would test old code).
+fn controller_binary(name: &str) -> PathBuf {
+    let path = built_binary(name, "-p source-controller -p kustomize-controller");
+    warn_if_stale(&path, name);
+    path
 }
 
-/// The controller binary cargo built next to this test binary. Panics with the command to run
-/// when it is missing; warns when it is older than the sources (a stale build would test old code).
-fn controller_binary(name: &str) -> PathBuf {
+/// A binary of the workspace that cargo built next to this test binary (`target/<profile>/`).
+/// Panics with the `cargo build` arguments (`packages`) to run when it is missing.
+pub(crate) fn built_binary(name: &str, packages: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's path");
     // target/<profile>/deps/<test binary>: the binaries are in target/<profile>.
     let dir = exe
@@ -216,11 +180,10 @@ fn controller_binary(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(
         path.is_file(),
-        "{} is missing: run `cargo build -p source-controller -p kustomize-controller` before \
-         these tests (`cargo test --workspace` builds it)",
+        "{} is missing: run `cargo build {packages}` before these tests (`cargo test --workspace` \
+         builds it)",
         path.display()
     );
-    warn_if_stale(&path, name);
     path
 }
 

@@ -2,40 +2,15 @@
 //! object of the fixtures and of the api samples is accepted (dry-run), and invalid objects are
 //! refused with a message that says what is wrong.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{ApiResource, DynamicObject, Patch, PatchParams, PostParams};
 use kube::{Api, Client};
 use serde_json::{Value, json};
 
-use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace, workspace_root};
-
-/// Server-side applies every CRD and waits until each one is Established.
-async fn install_crds(client: &Client) {
-    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    let params = PatchParams::apply("ferroflux-api-tests").force();
-    for generated in ferroflux_api::crds::all() {
-        let name = generated.crd.metadata.name.clone().expect("CRD has a name");
-        crds.patch(&name, &params, &Patch::Apply(&generated.crd))
-            .await
-            .unwrap_or_else(|e| panic!("apply {}: {e}", generated.file_name));
-        eventually(
-            &format!("CRD {name} Established"),
-            Duration::from_secs(60),
-            || async {
-                let crd = crds.get(&name).await.ok()?;
-                let conditions = crd.status?.conditions?;
-                conditions
-                    .iter()
-                    .any(|c| c.type_ == "Established" && c.status == "True")
-                    .then_some(())
-            },
-        )
-        .await;
-    }
-}
+use ferroflux_e2e::{
+    ensure_cluster, flux_example_documents, install_crds, with_temp_namespace, workspace_root,
+    yaml_documents, yaml_files,
+};
 
 /// The API resource for a Flux object's apiVersion and kind, from our CRDs.
 fn api_resource(object: &Value) -> Option<ApiResource> {
@@ -82,60 +57,22 @@ async fn dry_run_create(
     api.create(&params, &typed).await
 }
 
-fn yaml_documents(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let documents: Vec<Value> = serde_saphyr::from_multiple(&text)
-        .unwrap_or_else(|e| panic!("parse {}: {e}", path.display()));
-    documents.into_iter().filter(|d| !d.is_null()).collect()
-}
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten() {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-}
-
-/// Files a kustomization.yaml uses as patches: partial objects, not complete Flux objects.
-fn patch_files(files: &[PathBuf]) -> Vec<PathBuf> {
-    let mut patches = Vec::new();
-    for file in files.iter().filter(|f| f.ends_with("kustomization.yaml")) {
-        let dir = file.parent().expect("kustomization.yaml has a directory");
-        for document in yaml_documents(file) {
-            let listed = document["patches"].as_array().cloned().unwrap_or_default();
-            for path in listed.iter().filter_map(|p| p["path"].as_str()) {
-                patches.push(dir.join(path));
-            }
-        }
-    }
-    patches
-}
-
 /// Complete Flux objects of the flux2 example (kustomize patches excluded) and of the api samples.
 fn flux_objects() -> Vec<(String, Value)> {
-    let fixtures = ferroflux_e2e::fixtures_dir();
-    let mut files = Vec::new();
-    yaml_files(&fixtures.join("flux2-kustomize-helm-example"), &mut files);
-    yaml_files(&workspace_root().join("shared/api/tests/data"), &mut files);
-    files.sort();
-    let patches = patch_files(&files);
-    files.retain(|f| !patches.contains(f));
+    let samples = yaml_files(&workspace_root().join("shared/api/tests/data"));
+    let sample_documents = samples
+        .into_iter()
+        .flat_map(|f| yaml_documents(&f).into_iter().map(move |d| (f.clone(), d)));
     let mut objects = Vec::new();
-    for path in files {
-        for document in yaml_documents(&path) {
-            if api_resource(&document).is_some() {
-                let name = format!(
-                    "{} {} in {}",
-                    document["kind"].as_str().unwrap_or_default(),
-                    document["metadata"]["name"].as_str().unwrap_or_default(),
-                    path.display()
-                );
-                objects.push((name, document));
-            }
+    for (path, document) in flux_example_documents().into_iter().chain(sample_documents) {
+        if api_resource(&document).is_some() {
+            let name = format!(
+                "{} {} in {}",
+                document["kind"].as_str().unwrap_or_default(),
+                document["metadata"]["name"].as_str().unwrap_or_default(),
+                path.display()
+            );
+            objects.push((name, document));
         }
     }
     objects
@@ -143,8 +80,8 @@ fn flux_objects() -> Vec<(String, Value)> {
 
 #[tokio::test]
 async fn crds_install_and_become_established() {
+    install_crds().await;
     let client = ensure_cluster().client().await;
-    install_crds(&client).await;
     let crds: Api<CustomResourceDefinition> = Api::all(client);
     let gitrepo = crds
         .get("gitrepositories.source.toolkit.fluxcd.io")
@@ -158,8 +95,7 @@ async fn crds_install_and_become_established() {
 
 #[tokio::test]
 async fn every_fixture_and_sample_object_is_accepted() {
-    let client = ensure_cluster().client().await;
-    install_crds(&client).await;
+    install_crds().await;
     let objects = flux_objects();
     assert!(
         objects.len() >= 20,
@@ -181,8 +117,7 @@ async fn every_fixture_and_sample_object_is_accepted() {
 
 #[tokio::test]
 async fn defaults_are_applied_like_flux() {
-    let client = ensure_cluster().client().await;
-    install_crds(&client).await;
+    install_crds().await;
     with_temp_namespace(|client, namespace| async move {
         let repo = json!({
             "apiVersion": "source.toolkit.fluxcd.io/v1",
@@ -215,8 +150,7 @@ async fn refusal(client: &Client, namespace: &str, object: Value) -> String {
 
 #[tokio::test]
 async fn invalid_objects_are_refused_with_a_clear_message() {
-    let client = ensure_cluster().client().await;
-    install_crds(&client).await;
+    install_crds().await;
     with_temp_namespace(|client, namespace| async move {
         let cases = [
             (
@@ -271,8 +205,7 @@ async fn invalid_objects_are_refused_with_a_clear_message() {
 #[tokio::test]
 async fn a_status_with_an_invalid_condition_is_refused() {
     use ferroflux_api::source::v1::{GitRepository, GitRepositorySpec};
-    let client = ensure_cluster().client().await;
-    install_crds(&client).await;
+    install_crds().await;
     with_temp_namespace(|client, namespace| async move {
         let repos: Api<GitRepository> = Api::namespaced(client, &namespace);
         let spec = GitRepositorySpec {

@@ -16,10 +16,11 @@
 //! `infra-configs` needs cert-manager's CRDs, which only the cert-manager release would install:
 //! it fails naming the unknown kind, and `apps`, which depends on it, waits.
 
-mod common;
-
-use common::{ClusterCleanup, Gitops, WAIT, files_under, fixtures};
-use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace};
+use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_e2e::{
+    ClusterCleanup, Gitops, WAIT, api_resource, ensure_cluster, eventually, files_under,
+    fixtures_dir, inventory_ids, kustomization_ready, with_temp_namespace,
+};
 use k8s_openapi::api::core::v1::Namespace;
 use kube::Api;
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
@@ -30,7 +31,7 @@ const EXAMPLE_NAMESPACES: [&str; 2] = ["cert-manager", "envoy-gateway-system"];
 
 /// The example's staging Kustomizations, pointed at the GitRepository `flux-system` in `ns`.
 fn staging_kustomizations(ns: &str) -> Vec<Value> {
-    let dir = fixtures().join("flux2-kustomize-helm-example/clusters/staging");
+    let dir = fixtures_dir().join("flux2-kustomize-helm-example/clusters/staging");
     let mut out = Vec::new();
     for file in ["infrastructure.yaml", "apps.yaml"] {
         let text = std::fs::read_to_string(dir.join(file)).expect("example file");
@@ -88,7 +89,7 @@ async fn flux_example_kustomizations_apply_what_git_and_kustomize_can() {
                 .map(|n| format!("namespace/{n}"))
                 .collect(),
         );
-        let tree = files_under(&fixtures().join("flux2-kustomize-helm-example"), "");
+        let tree = files_under(&fixtures_dir().join("flux2-kustomize-helm-example"), "");
         let files: Vec<(&str, &str)> = tree.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
         let (gitops, commit) = Gitops::start(client.clone(), &ns, &files).await;
         gitops
@@ -101,8 +102,7 @@ async fn flux_example_kustomizations_apply_what_git_and_kustomize_can() {
             "infra-controllers, infra-configs, apps"
         );
         for ks in &kustomizations {
-            let name = ks["metadata"]["name"].as_str().unwrap();
-            common::apply(&client, &ns, &common::kustomization_resource(), name, ks).await;
+            ferroflux_e2e::apply(&client, &ns, &api_resource::<Kustomization>(), ks).await;
         }
 
         // Applied, then waiting for the health of the Flux objects it applied.
@@ -133,7 +133,7 @@ async fn flux_example_kustomizations_apply_what_git_and_kustomize_can() {
             .await;
         }
         let waiting = gitops.kustomization("infra-controllers").await.unwrap();
-        let ready = common::ready_condition(&waiting).expect("Ready condition");
+        let ready = kustomization_ready(&waiting).expect("Ready condition");
         assert_eq!(
             (ready.status.as_str(), ready.reason.as_str()),
             ("Unknown", "Progressing"),
@@ -150,7 +150,7 @@ async fn flux_example_kustomizations_apply_what_git_and_kustomize_can() {
                 .unwrap_or_else(|e| panic!("status of {namespace}/{name}: {e}"));
         }
         let controllers = gitops.wait_applied("infra-controllers", &commit).await;
-        let ids = common::inventory_ids(&controllers);
+        let ids = inventory_ids(&controllers);
         for id in [
             "_cert-manager__Namespace",
             "cert-manager_cert-manager_helm.toolkit.fluxcd.io_HelmRelease",

@@ -3,16 +3,13 @@
 //! to the test namespace). What a user relies on: what is in Git is applied and Ready, changes are
 //! followed, manual drift is undone, what leaves Git is pruned.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{
-    ClusterCleanup, Gitops, WAIT, config_map, deployment, files_under, fixtures, inventory_ids,
-    ready_condition,
-};
 use ferroflux_api::meta::get_condition;
-use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace};
+use ferroflux_e2e::{
+    ClusterCleanup, Gitops, WAIT, config_map, deployment, ensure_cluster, eventually, files_under,
+    fixtures_dir, inventory_ids, kustomization_ready, with_temp_namespace,
+};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolume};
 use kube::Api;
@@ -25,7 +22,7 @@ use serde_json::json;
 async fn podinfo_overlays_deploy_and_pass_their_health_checks() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        let deploy = files_under(&fixtures().join("podinfo/deploy"), "");
+        let deploy = files_under(&fixtures_dir().join("podinfo/deploy"), "");
         let files: Vec<(&str, &str)> = deploy
             .iter()
             .map(|(p, c)| (p.as_str(), c.as_str()))
@@ -280,7 +277,7 @@ async fn record_ready_states(
                 Ok(Event::Apply(ks) | Event::InitApply(ks)) => ks,
                 _ => continue,
             };
-            if let Some(ready) = ready_condition(&ks) {
+            if let Some(ready) = kustomization_ready(&ks) {
                 let state = (ready.status.clone(), ready.reason.clone());
                 if states.last() != Some(&state) {
                     states.push(state);

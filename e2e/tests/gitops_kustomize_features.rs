@@ -1,10 +1,10 @@
 //! Kustomization features end to end through the real Git server and source-controller: a CRD and
 //! its custom resources in one commit, and postBuild substitution from a ConfigMap and a Secret.
 
-mod common;
-
-use common::{ClusterCleanup, Gitops, WAIT};
-use ferroflux_e2e::{ensure_cluster, eventually, unique_name, with_temp_namespace};
+use ferroflux_e2e::{
+    ClusterCleanup, Gitops, WAIT, ensure_cluster, eventually, inventory_ids, unique_name,
+    with_temp_namespace,
+};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::Api;
@@ -38,7 +38,7 @@ async fn crd_and_its_custom_resources_in_one_commit() {
         .await;
         gitops.apply_kustomization("app", json!({"targetNamespace": ns})).await;
         let ks = gitops.wait_applied("app", &commit).await;
-        let ids = common::inventory_ids(&ks);
+        let ids = inventory_ids(&ks);
         assert!(ids.contains(&format!("_{crd_name}_apiextensions.k8s.io_CustomResourceDefinition")), "{ids:?}");
         assert!(ids.contains(&format!("{ns}_large_{group}_Widget")), "{ids:?}");
 

@@ -1,16 +1,18 @@
 //! The generic traits give the same answers as the typed fields, for every kind.
 
-mod common;
-
 use ferroflux_api::meta::{ObjectWithArtifact, ObjectWithConditions, is_ready};
 use serde::de::DeserializeOwned;
 
 fn load<T: DeserializeOwned>(file: &str, kind: &str) -> Vec<T> {
-    common::load_documents(&common::data_dir().join(file))
-        .into_iter()
-        .filter(|d| d["kind"] == kind)
-        .map(|d| serde_json::from_value(d).expect("sample deserializes"))
-        .collect()
+    ferroflux_e2e::yaml_documents(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(file),
+    )
+    .into_iter()
+    .filter(|d| d["kind"] == kind)
+    .map(|d| serde_json::from_value(d).expect("sample deserializes"))
+    .collect()
 }
 
 #[test]

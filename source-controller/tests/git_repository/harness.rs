@@ -10,9 +10,8 @@ use ferroflux_e2e::{ensure_cluster, eventually};
 use ferroflux_runtime::controller::Runtime;
 use ferroflux_runtime::flags::{ControllerFlags, LogEncoding, StorageFlags};
 use k8s_openapi::api::core::v1::Secret;
-use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{ObjectMeta, Patch, PatchParams, PostParams};
-use kube::{Api, CustomResourceExt};
+use kube::Api;
+use kube::api::{ObjectMeta, PostParams};
 
 /// Label every test object carries, so this process's controller reconciles only its own.
 pub const TEST_LABEL: &str = "ferroflux.dev/source-controller-test";
@@ -67,7 +66,7 @@ pub fn harness() -> &'static Harness {
                 let mut flags = flags;
                 flags.events_addr = start_event_receiver().await;
                 let runtime = Runtime::start("source-controller", flags).await.unwrap();
-                install_crd(runtime.client.clone()).await;
+                ferroflux_e2e::install_crds().await;
                 tx.send(()).unwrap();
                 source_controller::run(runtime, storage_flags)
                     .await
@@ -101,32 +100,6 @@ async fn start_event_receiver() -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}/")
-}
-
-async fn install_crd(client: kube::Client) {
-    let crds: Api<CustomResourceDefinition> = Api::all(client);
-    let crd = GitRepository::crd();
-    let name = crd.metadata.name.clone().unwrap();
-    crds.patch(
-        &name,
-        &PatchParams::apply("source-controller-tests").force(),
-        &Patch::Apply(&crd),
-    )
-    .await
-    .unwrap();
-    eventually(
-        "GitRepository CRD established",
-        Duration::from_secs(30),
-        || async {
-            let crd = crds.get(&name).await.ok()?;
-            crd.status?
-                .conditions?
-                .iter()
-                .any(|c| c.type_ == "Established" && c.status == "True")
-                .then_some(())
-        },
-    )
-    .await;
 }
 
 /// A GitRepository named `name` in `ns` for `url`, interval 1m, labelled for this process.

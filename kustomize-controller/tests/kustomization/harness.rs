@@ -1,47 +1,18 @@
-//! Test fixtures: CRDs, an artifact HTTP server standing in for source-controller, a
-//! GitRepository whose status points at it, and a kustomize-controller watching one namespace.
+//! An artifact HTTP server standing in for source-controller, a GitRepository whose status points
+//! at it, and a kustomize-controller watching one namespace, in this test process.
 
-#![allow(dead_code)]
-
-use ferroflux_e2e::{ensure_cluster, eventually, workspace_root};
+use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_api::source::v1::GitRepository;
+use ferroflux_e2e::{api_resource, ensure_cluster, eventually};
 use ferroflux_runtime::artifact::archive::{KeepAll, write_archive};
 use ferroflux_runtime::artifact::digest::sha256_of;
-use ferroflux_runtime::ssa::{ApplyOptions, Owner, ResourceManager};
 use kube::Client;
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
+use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kustomize_controller::Context;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::OnceCell;
-
-/// Installs the Kustomization and source CRDs (once per test process).
-pub async fn install_crds(client: &Client) {
-    static DONE: OnceCell<()> = OnceCell::const_new();
-    DONE.get_or_init(|| async {
-        let owner = Owner {
-            field_manager: "ferroflux-tests".into(),
-            group: "test".into(),
-        };
-        let rm = ResourceManager::new(client.clone(), owner);
-        let dir = workspace_root().join("config/crd/bases");
-        let mut crds = Vec::new();
-        for file in [
-            "kustomize.toolkit.fluxcd.io_kustomizations.yaml",
-            "source.toolkit.fluxcd.io_gitrepositories.yaml",
-            "source.toolkit.fluxcd.io_ocirepositories.yaml",
-        ] {
-            let text = std::fs::read_to_string(dir.join(file)).expect("CRD file");
-            let doc: Value = serde_saphyr::from_str(&text).expect("CRD YAML");
-            crds.push(doc);
-        }
-        rm.apply_all_staged(&crds, &ApplyOptions::default())
-            .await
-            .expect("install CRDs");
-    })
-    .await;
-}
 
 /// Serves tarballs over HTTP on 127.0.0.1, as source-controller's storage does.
 pub struct ArtifactServer {
@@ -101,9 +72,7 @@ impl ArtifactServer {
 }
 
 fn git_repository_api(client: &Client, ns: &str) -> Api<DynamicObject> {
-    let gvk = GroupVersionKind::gvk("source.toolkit.fluxcd.io", "v1", "GitRepository");
-    let resource = ApiResource::from_gvk_with_plural(&gvk, "gitrepositories");
-    Api::namespaced_with(client.clone(), ns, &resource)
+    Api::namespaced_with(client.clone(), ns, &api_resource::<GitRepository>())
 }
 
 /// Creates (or updates) a GitRepository whose status points at `artifact`.
@@ -156,10 +125,9 @@ pub async fn apply_kustomization(client: &Client, ns: &str, name: &str, spec: Va
         .expect("apply Kustomization");
 }
 
+/// The Kustomizations of `ns`, as dynamic objects.
 pub fn kustomization_api(client: &Client, ns: &str) -> Api<DynamicObject> {
-    let gvk = GroupVersionKind::gvk("kustomize.toolkit.fluxcd.io", "v1", "Kustomization");
-    let resource = ApiResource::from_gvk_with_plural(&gvk, "kustomizations");
-    Api::namespaced_with(client.clone(), ns, &resource)
+    Api::namespaced_with(client.clone(), ns, &api_resource::<Kustomization>())
 }
 
 /// The Ready condition of a Kustomization: (status, reason, message).
@@ -198,12 +166,6 @@ pub async fn status_field(client: &Client, ns: &str, name: &str, pointer: &str) 
         .pointer(&format!("/status{pointer}"))
         .cloned()
         .unwrap_or(Value::Null)
-}
-
-pub fn config_map_yaml(name: &str, value: &str) -> String {
-    format!(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  key: \"{value}\"\n"
-    )
 }
 
 /// Waits until Ready has `status` and `reason`; returns the message.

@@ -1,10 +1,8 @@
 //! Kustomization reconciler against the real test cluster, with a local artifact server standing
 //! in for source-controller.
 
-mod common;
-
-use common::*;
-use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace};
+use crate::harness::*;
+use ferroflux_e2e::{config_map, ensure_cluster, eventually, install_crds, with_temp_namespace};
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, Patch, PatchParams};
 use serde_json::json;
@@ -14,11 +12,11 @@ use std::time::Duration;
 async fn applies_reverts_drift_and_prunes_removed_files() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
         let first = server.publish(&[
-            ("deploy/a.yaml", &config_map_yaml("a", "1")),
-            ("deploy/b.yaml", &config_map_yaml("b", "1")),
+            ("deploy/a.yaml", &config_map("a", "1")),
+            ("deploy/b.yaml", &config_map("b", "1")),
         ]);
         set_git_repository(&client, &ns, "repo", &first).await;
         start_controller(&ns).await;
@@ -56,7 +54,7 @@ async fn applies_reverts_drift_and_prunes_removed_files() {
         .await;
 
         // A file removed from the source is pruned.
-        let second = server.publish(&[("deploy/a.yaml", &config_map_yaml("a", "1"))]);
+        let second = server.publish(&[("deploy/a.yaml", &config_map("a", "1"))]);
         set_git_repository(&client, &ns, "repo", &second).await;
         wait_ready(&client, &ns, "app", "True", &second.revision).await;
         eventually("b pruned", Duration::from_secs(30), || async {
@@ -72,9 +70,9 @@ async fn applies_reverts_drift_and_prunes_removed_files() {
 async fn broken_revisions_keep_the_previous_objects() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
-        let good = server.publish(&[("a.yaml", &config_map_yaml("a", "good"))]);
+        let good = server.publish(&[("a.yaml", &config_map("a", "good"))]);
         set_git_repository(&client, &ns, "repo", &good).await;
         start_controller(&ns).await;
         apply_kustomization(&client, &ns, "app", json!({"targetNamespace": ns, "retryInterval": "2s"})).await;
@@ -88,14 +86,14 @@ async fn broken_revisions_keep_the_previous_objects() {
 
         let missing_file = server.publish(&[
             ("kustomization.yaml", "resources:\n  - a.yaml\n  - missing.yaml\n"),
-            ("a.yaml", &config_map_yaml("a", "changed")),
+            ("a.yaml", &config_map("a", "changed")),
         ]);
         set_git_repository(&client, &ns, "repo", &missing_file).await;
         let message = wait_ready(&client, &ns, "app", "False", "missing.yaml").await;
         assert!(message.starts_with("kustomize build failed: kustomization.yaml:"), "{message}");
 
         let rejected = server.publish(&[
-            ("a.yaml", &config_map_yaml("a", "changed")),
+            ("a.yaml", &config_map("a", "changed")),
             (
                 "deploy.yaml",
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\nspec:\n  replicas: three\n  selector:\n    matchLabels: {app: x}\n  template:\n    metadata:\n      labels: {app: x}\n    spec:\n      containers: [{name: c, image: nginx}]\n",
@@ -119,11 +117,11 @@ async fn broken_revisions_keep_the_previous_objects() {
 async fn depends_on_waits_for_the_dependency() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
         let artifact = server.publish(&[
-            ("first/a.yaml", &config_map_yaml("first", "1")),
-            ("second/b.yaml", &config_map_yaml("second", "1")),
+            ("first/a.yaml", &config_map("first", "1")),
+            ("second/b.yaml", &config_map("second", "1")),
         ]);
         set_git_repository(&client, &ns, "repo", &artifact).await;
         start_controller(&ns).await;
@@ -155,7 +153,7 @@ async fn depends_on_waits_for_the_dependency() {
 async fn health_checks_name_the_failing_object_and_wait_succeeds() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
         let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx}]\n";
         let artifact = server.publish(&[("web.yaml", deployment)]);
@@ -183,7 +181,7 @@ async fn health_checks_name_the_failing_object_and_wait_succeeds() {
 async fn post_build_substitution_and_unsupported_fields() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
         let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-${env}\ndata:\n  region: ${region:=eu}\n  team: ${team}\n  literal: $${kept}\n";
         let artifact = server.publish(&[("cm.yaml", template)]);

@@ -1,9 +1,7 @@
 //! Deletion (garbage collection or orphaning) and service account impersonation.
 
-mod common;
-
-use common::*;
-use ferroflux_e2e::{ensure_cluster, eventually, with_temp_namespace};
+use crate::harness::*;
+use ferroflux_e2e::{config_map, ensure_cluster, eventually, install_crds, with_temp_namespace};
 use k8s_openapi::api::core::v1::{ConfigMap, ServiceAccount};
 use kube::api::{Api, DeleteParams, ObjectMeta};
 use serde_json::json;
@@ -13,11 +11,11 @@ use std::time::Duration;
 async fn deleting_a_kustomization_prunes_or_orphans_its_objects() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
         let artifact = server.publish(&[
-            ("pruned/a.yaml", &config_map_yaml("pruned", "1")),
-            ("orphaned/b.yaml", &config_map_yaml("orphaned", "1")),
+            ("pruned/a.yaml", &config_map("pruned", "1")),
+            ("orphaned/b.yaml", &config_map("orphaned", "1")),
         ]);
         set_git_repository(&client, &ns, "repo", &artifact).await;
         start_controller(&ns).await;
@@ -74,9 +72,9 @@ async fn deleting_a_kustomization_prunes_or_orphans_its_objects() {
 async fn service_account_impersonation_limits_what_is_applied() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
-        let artifact = server.publish(&[("a.yaml", &config_map_yaml("a", "1"))]);
+        let artifact = server.publish(&[("a.yaml", &config_map("a", "1"))]);
         set_git_repository(&client, &ns, "repo", &artifact).await;
         let accounts: Api<ServiceAccount> = Api::namespaced(client.clone(), &ns);
         let account = ServiceAccount {
@@ -109,13 +107,13 @@ async fn service_account_impersonation_limits_what_is_applied() {
 async fn spec_overlay_settings_reach_the_objects_and_status_settles() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
         let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers: [{name: web, image: nginx:1.25}]\n";
         let artifact = server.publish(&[
             ("app/kustomization.yaml", "resources:\n  - web.yaml\n  - cm.yaml\n"),
             ("app/web.yaml", deployment),
-            ("app/cm.yaml", &config_map_yaml("cfg", "1")),
+            ("app/cm.yaml", &config_map("cfg", "1")),
         ]);
         set_git_repository(&client, &ns, "repo", &artifact).await;
         start_controller(&ns).await;
@@ -154,9 +152,9 @@ async fn spec_overlay_settings_reach_the_objects_and_status_settles() {
 async fn suspended_kustomizations_are_left_alone_until_resumed() {
     ensure_cluster();
     with_temp_namespace(|client, ns| async move {
-        install_crds(&client).await;
+        install_crds().await;
         let server = ArtifactServer::start().await;
-        let artifact = server.publish(&[("a.yaml", &config_map_yaml("a", "1"))]);
+        let artifact = server.publish(&[("a.yaml", &config_map("a", "1"))]);
         set_git_repository(&client, &ns, "repo", &artifact).await;
         start_controller(&ns).await;
         apply_kustomization(
