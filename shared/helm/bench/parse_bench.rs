@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p ferroflux-helm --example parse_bench -- <chart-dir> [iterations]`
 
-use ferroflux_helm::{Chart, template::Templates};
+use ferroflux_helm::{Chart, template};
 use std::time::Instant;
 
 #[global_allocator]
@@ -30,7 +30,7 @@ fn main() {
     collect(&chart, chart.name(), &mut files);
     let start = Instant::now();
     for _ in 0..n {
-        let mut t = Templates::new();
+        let mut t = template::templates();
         for (name, src) in &files {
             t.parse(name, src).unwrap();
         }

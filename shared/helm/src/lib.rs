@@ -14,7 +14,6 @@ pub mod pathmatch;
 mod placement;
 pub mod render;
 pub mod template;
-mod utf8;
 pub mod values;
 pub mod yaml;
 mod yaml_block;

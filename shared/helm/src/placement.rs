@@ -47,8 +47,10 @@ pub(crate) fn on_helper_cpus<T>(spawned: Spawned<T>) -> Spawned<T> {
 
 /// Lets a thread just started, which may run anywhere (work for whichever CPU is free, started
 /// from a helper), use all the CPUs of the process if it opted in.
-pub(crate) fn on_any_cpu<T>(spawned: Spawned<T>) -> Spawned<T> {
-    place(PLACEMENT.get().map(|p| &p.all), spawned)
+pub(crate) fn on_any_cpu<T>(handle: &std::thread::JoinHandle<T>) {
+    if let Some(p) = PLACEMENT.get() {
+        sys::set_thread(handle, &p.all);
+    }
 }
 
 /// What starting a thread returns.
@@ -164,7 +166,7 @@ mod tests {
 
     /// The CPUs of a thread placed by `on`, read once `on` has returned (a new thread may run
     /// before it is moved).
-    fn placed_then_read(on: fn(Spawned<Vec<usize>>) -> Spawned<Vec<usize>>) -> Vec<usize> {
+    fn placed_then_read(on: impl Fn(Spawned<Vec<usize>>) -> Spawned<Vec<usize>>) -> Vec<usize> {
         let (placed, wait) = std::sync::mpsc::channel::<()>();
         let handle = on(std::thread::Builder::new().spawn(move || {
             wait.recv().unwrap();
@@ -191,7 +193,12 @@ mod tests {
             let helper = placed_then_read(on_helper_cpus);
             let expected: Vec<usize> = before.iter().copied().filter(|c| *c != here[0]).collect();
             assert_eq!(helper, expected);
-            let anywhere = placed_then_read(on_any_cpu);
+            let anywhere = placed_then_read(|spawned| {
+                if let Ok(handle) = &spawned {
+                    on_any_cpu(handle);
+                }
+                spawned
+            });
             assert_eq!(anywhere, before);
             // The spawning thread stayed on its own CPU.
             assert_eq!(cpus_of_this_thread(), here);

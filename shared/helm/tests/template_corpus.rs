@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use base64::Engine;
-use ferroflux_helm::template::{Templates, Value};
+use ferroflux_helm::template::{self, Value};
 
 const CHART: &str = "corpus";
 
@@ -231,7 +231,7 @@ fn data_for(file: &str) -> Value {
 /// Renders a chart's files with our engine like Helm: all files parsed into one set in Helm's
 /// order (reverse by name at one depth), every non-partial file rendered in that order.
 fn render_ours(files: &[(String, String)]) -> Result<BTreeMap<String, String>, String> {
-    let mut t = Templates::new();
+    let mut t = template::templates();
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| b.0.cmp(&a.0));
     for (name, body) in &sorted {

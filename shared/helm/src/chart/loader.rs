@@ -228,7 +228,7 @@ pub(super) fn load_archive(bytes: &[u8], ahead: &ParseAhead) -> Result<Chart, Lo
             continue;
         }
         let raw = entry.path_bytes().into_owned();
-        let name = crate::utf8::lossy(&raw).replace('\\', "/");
+        let name = ferroflux_gotemplate::utf8::lossy(&raw).replace('\\', "/");
         let parts: Vec<&str> = name
             .split('/')
             .filter(|p| !p.is_empty() && *p != ".")
@@ -270,7 +270,9 @@ fn load_files(files: Vec<File>, ahead: &ParseAhead) -> Result<Chart, LoadError> 
         } else {
             file
         };
-        let text = || crate::utf8::lossy(file.data().map(|d| d.as_slice()).unwrap_or_default());
+        let text = || {
+            ferroflux_gotemplate::utf8::lossy(file.data().map(|d| d.as_slice()).unwrap_or_default())
+        };
         match file.name.as_str() {
             "Chart.yaml" => metadata = Some(Metadata::from_yaml(&text())?),
             "requirements.yaml" => requirements = Some(text().into_owned()),

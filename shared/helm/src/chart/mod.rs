@@ -132,7 +132,7 @@ impl File {
 
 /// A template's bytes as text (invalid UTF-8 replaced, as Go's templates show it).
 fn template_text(bytes: &[u8]) -> Arc<str> {
-    Arc::from(crate::utf8::lossy(bytes))
+    Arc::from(ferroflux_gotemplate::utf8::lossy(bytes))
 }
 
 impl PartialEq for File {

@@ -125,7 +125,7 @@ fn collect_crds(chart: &Chart, full_path: &str, crds: &mut Vec<Crd>) -> Result<(
     for f in chart.crd_files() {
         crds.push(Crd {
             source: format!("{full_path}/{}", f.name),
-            content: crate::utf8::lossy(f.data()?).into_owned(),
+            content: ferroflux_gotemplate::utf8::lossy(f.data()?).into_owned(),
         });
     }
     for sub in &chart.dependencies {

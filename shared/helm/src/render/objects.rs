@@ -19,7 +19,7 @@ pub const DEFAULT_KUBE_VERSION: &str = "v1.37.0";
 fn to_yaml(value: &Value) -> String {
     static TO_YAML: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
     let templates = TO_YAML.get_or_init(|| {
-        let mut t = Templates::new();
+        let mut t = crate::template::templates();
         // The template is a constant that parses; an engine without toYaml renders nothing.
         let _ = t.parse("toYaml", "{{ toYaml . }}");
         t
@@ -96,7 +96,7 @@ impl TemplateObject for Files {
         let result = match name {
             "Get" => string_arg(args, name)
                 .and_then(|n| self.bytes(&n))
-                .map(|data| Value::String(crate::utf8::lossy(&data).into_owned())),
+                .map(|data| Value::String(ferroflux_gotemplate::utf8::lossy(&data).into_owned())),
             "GetBytes" => string_arg(args, name)
                 .and_then(|n| self.bytes(&n))
                 .map(Value::Bytes),
@@ -115,12 +115,12 @@ impl TemplateObject for Files {
                     if data.is_empty() {
                         return Value::from(Vec::new());
                     }
-                    let s = crate::utf8::lossy(&data);
+                    let s = ferroflux_gotemplate::utf8::lossy(&data);
                     let s = s.strip_suffix('\n').unwrap_or(&s);
                     Value::from(s.split('\n').map(Value::from).collect::<Vec<_>>())
                 }),
             "AsConfig" => self
-                .as_map(|d| crate::utf8::lossy(d).into_owned())
+                .as_map(|d| ferroflux_gotemplate::utf8::lossy(d).into_owned())
                 .map(Value::String),
             "AsSecrets" => self
                 .as_map(|d| base64::engine::general_purpose::STANDARD.encode(d))

@@ -21,8 +21,9 @@ use super::sort::FileDocs;
 use super::{RenderOptions, exec_error};
 use crate::chart::Chart;
 use crate::error::Error;
-use crate::template::{Map, Templates, Value, key_pool, spawn_exec_thread};
+use crate::template::{self, Map, Templates, Value};
 use crate::values::{coalesce, schema};
+use ferroflux_gotemplate::{funcs::key_pool, spawn_exec_thread};
 use ferroflux_semver::is_compatible_range;
 
 /// What the template files of a chart produced.
@@ -39,7 +40,7 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     data::template_sources(chart, chart.name(), &mut sources);
     sources.sort_by(|a, b| data::parse_order(&a.path, &b.path));
     if options.pregenerate_keys {
-        key_pool::enable();
+        key_pool::enable(Some(crate::placement::on_any_cpu::<()>));
     }
     let notes_path = format!("{}/templates/NOTES.txt", chart.name());
 
@@ -50,7 +51,7 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     // Not joined: the executor sends its result before it drops the parsed templates and exits
     // (freeing them and its allocator's thread heap is work nobody needs to wait for).
     let executor_queue = queue.clone();
-    spawn_exec_thread(move || {
+    crate::placement::on_helper_cpus(spawn_exec_thread(move || {
         let queue = executor_queue;
         queue.parse_remaining();
         // The files arrive once the other thread's share of parsing is done too; nothing arrives
@@ -69,7 +70,7 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
         drop(output_tx);
         result_tx.send(result).ok();
         // `templates` and `files` are dropped after the other side has the result.
-    })
+    }))
     .map_err(|e| Error::Template(format!("cannot start the template executor: {e}")))?;
 
     // On failure the sender is dropped: the executor ends after parsing.
@@ -133,7 +134,7 @@ impl ParseQueue {
     /// The set of all parsed files, added in parse order (a later definition of a name wins), or
     /// the first parse error in that order. Waits for files other threads are still parsing.
     fn templates(&self) -> Result<Templates, Error> {
-        let mut templates = Templates::new();
+        let mut templates = template::templates();
         for s in &self.sources {
             let parsed = s
                 .pending

@@ -15,8 +15,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use super::error::TemplateError;
-use super::{ParsedFile, parse_file};
+use super::{ParsedFile, TemplateError, parse_file};
 
 /// The name files are parsed under before they have their final one (never shown: a file that
 /// fails to parse is parsed again under its own name).
@@ -232,10 +231,10 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::{Templates, Value};
+    use crate::template::{Value, templates};
 
     fn render(file: ParsedFile, name: &str) -> Result<String, TemplateError> {
-        let mut set = Templates::new();
+        let mut set = templates();
         set.add_parsed(file);
         set.render(name, &Value::Nil)
     }

@@ -1,8 +1,9 @@
-//! Helm's own pure functions: `required`, `fail`, `lookup` (offline), `toToml`.
+//! Helm's own plain functions: `required`, `lookup` (offline), `toToml`/`fromToml`, `fromJson`/
+//! `fromJsonArray`.
 
-use super::super::value::{Map, Value};
-use super::FuncResult;
-use super::args::{arity, fail, string, strval};
+use ferroflux_gotemplate::FuncResult;
+use ferroflux_gotemplate::funcs::args::{arity, fail, string, strval};
+use ferroflux_gotemplate::{Map, Value};
 
 /// Calls a Helm function.
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
@@ -15,18 +16,43 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
                 v => Ok(v.clone()),
             }
         }),
-        "fail" => arity(a, 1).and_then(|_| fail(string(a, 0)?)),
         // `helm template` has no cluster: lookup returns an empty map.
         "lookup" => arity(a, 4).map(|_| Value::empty_map()),
         "toToml" | "mustToToml" => arity(a, 1).map(|_| Value::String(to_toml(&a[0]))),
-        "fromToml" => arity(a, 1).and_then(|_| Ok(from_toml(&super::args::string(a, 0)?))),
+        "fromToml" => arity(a, 1).and_then(|_| Ok(from_toml(&string(a, 0)?))),
+        "fromJson" | "mustFromJson" => arity(a, 1).and_then(|_| {
+            let text = string(a, 0)?;
+            Ok(
+                match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
+                    Ok(m) => Value::from_json(&serde_json::Value::Object(m)),
+                    Err(e) if name == "mustFromJson" => return fail(e.to_string()),
+                    Err(e) => Value::from(
+                        [("Error".to_string(), Value::String(e.to_string()))]
+                            .into_iter()
+                            .collect::<Map>(),
+                    ),
+                },
+            )
+        }),
+        "fromJsonArray" | "mustFromJsonArray" => arity(a, 1).and_then(|_| {
+            let text = string(a, 0)?;
+            Ok(
+                match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
+                    Ok(l) => Value::from_json(&serde_json::Value::Array(l)),
+                    Err(e) if name == "mustFromJsonArray" => {
+                        return fail(e.to_string());
+                    }
+                    Err(e) => Value::from(vec![Value::String(e.to_string())]),
+                },
+            )
+        }),
         _ => return None,
     })
 }
 
 fn toml_scalar(v: &Value) -> String {
     match v {
-        Value::String(s) => super::super::format::go_quote(s),
+        Value::String(s) => ferroflux_gotemplate::format::go_quote(s),
         Value::Float(x) if x.fract() == 0.0 => format!("{x:.1}"),
         Value::List(l) => format!(
             "[{}]",
@@ -46,7 +72,7 @@ fn to_toml(v: &Value) -> String {
     out
 }
 
-fn write_table(out: &mut String, m: &super::super::value::Map, prefix: &str, depth: usize) {
+fn write_table(out: &mut String, m: &Map, prefix: &str, depth: usize) {
     let pad = "  ".repeat(depth);
     for (k, v) in m {
         if !matches!(v, Value::Map(_)) {

@@ -1,13 +1,13 @@
 //! YAML functions: `toYaml` (go-yaml v2 style through JSON, as Helm's sigs.k8s.io/yaml does),
 //! `toYamlPretty` (go-yaml v3 style: indented sequences), `fromYaml`, `fromYamlArray`.
 
-use super::super::format::format_g;
-use super::super::value::{Map, Value};
-use super::FuncResult;
-use super::args::{arity, fail, string};
 use super::yaml_scalar::{
     Style, block_allowed, literal, plain_allowed, printable, quoted, resolves_to_non_string,
 };
+use ferroflux_gotemplate::FuncResult;
+use ferroflux_gotemplate::format::format_g;
+use ferroflux_gotemplate::funcs::args::{arity, fail, string};
+use ferroflux_gotemplate::{Map, Value};
 
 /// Calls a YAML function.
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
@@ -88,7 +88,7 @@ fn normalize(v: &Value) -> Value {
         })),
         Value::Object(o) => match o.as_value() {
             Some(v) => normalize(&v),
-            None => super::json::time_text(o.as_ref())
+            None => ferroflux_gotemplate::funcs::time_text(o.as_ref())
                 .map(Value::String)
                 .unwrap_or_else(Value::empty_map),
         },
@@ -200,7 +200,7 @@ impl Emitter {
             Value::Map(_) => "{}".into(),
             Value::List(_) => "[]".into(),
             Value::String(s) => self.string(s, indent),
-            other => self.string(&super::args::strval(other), indent),
+            other => self.string(&ferroflux_gotemplate::funcs::args::strval(other), indent),
         }
     }
 

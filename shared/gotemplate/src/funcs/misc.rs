@@ -1,4 +1,4 @@
-//! sprig's defaults, type inspection, conversion, path and URL functions.
+//! sprig's `fail`, defaults, type inspection, conversion, path and URL functions.
 
 use super::super::value::{Map, Value};
 use super::FuncResult;
@@ -11,6 +11,7 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
             Some(v) if !is_empty(v) => v.clone(),
             _ => a[0].clone(),
         }),
+        "fail" => arity(a, 1).and_then(|_| fail(string(a, 0)?)),
         "empty" => arity(a, 1).map(|_| Value::Bool(is_empty(&a[0]))),
         "coalesce" => Ok(a.iter().find(|v| !is_empty(v)).cloned().unwrap_or_default()),
         "all" => Ok(Value::Bool(a.iter().all(|v| !is_empty(v)))),

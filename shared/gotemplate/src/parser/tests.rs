@@ -1,9 +1,10 @@
 //! Parser tests: tree shapes and Go's error messages.
 use super::super::ast::Node;
 use super::parse;
+use crate::Functions;
 
 fn err(src: &str) -> String {
-    parse("t", src)
+    parse(Functions::standard(), "t", src)
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default()
@@ -12,6 +13,7 @@ fn err(src: &str) -> String {
 #[test]
 fn structure() {
     let p = parse(
+        Functions::standard(),
         "t",
         r#"{{ define "d" }}x{{ end }}{{ if .a }}1{{ else if .b }}2{{ else }}3{{ end }}"#,
     )
@@ -46,7 +48,7 @@ fn go_error_messages() {
 
 #[test]
 fn field_chain_position_is_the_second_field() {
-    let p = parse("t", "{{ .Values.x.y }}").unwrap();
+    let p = parse(Functions::standard(), "t", "{{ .Values.x.y }}").unwrap();
     let Node::Action(pipe) = &p.main.body[0] else {
         panic!("expected an action")
     };
@@ -57,9 +59,9 @@ fn field_chain_position_is_the_second_field() {
 fn the_token_buffer_is_reused() {
     let text = String::from("{{ .a }} {{ .b | quote }}");
     let mut tokens = Vec::new();
-    crate::template::lexer::lex_into(&text, &mut tokens).unwrap();
+    crate::lexer::lex_into(&text, &mut tokens).unwrap();
     let (room, at) = (tokens.capacity(), tokens.as_ptr() as usize);
-    let recycled: Vec<crate::template::lexer::Token<'static>> = super::recycle(tokens);
+    let recycled: Vec<crate::lexer::Token<'static>> = super::recycle(tokens);
     drop(text);
     assert_eq!((recycled.len(), recycled.capacity()), (0, room));
     assert_eq!(recycled.as_ptr() as usize, at);

@@ -259,7 +259,7 @@ mod tests {
     #[test]
     fn constant_patterns_are_compiled_when_parsed_and_their_errors_reported_when_run() {
         let cached = |p: &str| COMPILED.lock().unwrap().contains_key(p);
-        let mut t = crate::template::Templates::new();
+        let mut t = crate::Templates::new();
         t.parse(
             "t",
             r#"{{ regexMatch "^ok-[^x]+$" . }} {{ "b" | mustRegexFind "pre-parse[0-9]" }}{{ if false }}{{ regexReplaceAll "[" . "-" }}{{ end }}"#,

@@ -1,12 +1,9 @@
-//! Function calls: plain functions, `and`/`or` short-circuit, and Helm's `include`/`tpl`,
-//! which need the executing template set.
+//! Function calls: `and`/`or` short-circuit, Go's `call`, and the set's function library.
 
-use super::super::ROOT_NAME;
 use super::super::ast::{Arg, Command};
-use super::super::error::TemplateError;
-use super::super::funcs::{self, FuncError};
+use super::super::funcs::FuncError;
 use super::super::value::Value;
-use super::{Ctx, MAX_INCLUDE_DEPTH, Res, State, run};
+use super::{Ctx, Exec, Res, State};
 
 impl<'n> State<'_, 'n> {
     pub(super) fn eval_function(
@@ -36,7 +33,6 @@ impl<'n> State<'_, 'n> {
             None => self.at(pos, Ctx::Arg(site)),
         }
         let result = match name {
-            "include" => self.call_include(&args),
             // Templates here have no function values: `call` always fails like Go's does on one.
             "call" => match (arg_nodes.first(), args.first()) {
                 (Some(node), Some(v)) => Err(FuncError::Call(format!(
@@ -45,9 +41,16 @@ impl<'n> State<'_, 'n> {
                 ))),
                 _ => Err(FuncError::Arity("at least 1".into())),
             },
-            "tpl" => self.call_tpl(&args),
-            _ => funcs::call(name, &args)
-                .unwrap_or_else(|| Err(FuncError::Call(format!("function {name:?} not defined")))),
+            _ => {
+                let funcs = self.set.funcs;
+                let mut exec = Exec {
+                    set: self.set,
+                    shared: self.shared,
+                };
+                funcs.call(&mut exec, name, &args).unwrap_or_else(|| {
+                    Err(FuncError::Call(format!("function {name:?} not defined")))
+                })
+            }
         };
         match result {
             Ok(v) => Ok(v),
@@ -97,83 +100,6 @@ impl<'n> State<'_, 'n> {
             last = f;
         }
         Ok(last)
-    }
-
-    fn call_include(&mut self, args: &[Value]) -> Result<Value, FuncError> {
-        if args.len() != 2 {
-            return Err(FuncError::Arity("2".into()));
-        }
-        let name = match &args[0] {
-            Value::String(s) => s.as_str(),
-            other => {
-                return Err(FuncError::Type(
-                    0,
-                    format!(
-                        "wrong type for value; expected string; got {}",
-                        other.type_name()
-                    ),
-                ));
-            }
-        };
-        let depth = self.shared.include_depth.get(name).copied().unwrap_or(0);
-        if depth > MAX_INCLUDE_DEPTH {
-            return Err(FuncError::Call(format!(
-                "rendering template has a nested reference name: {name}: unable to execute template"
-            )));
-        }
-        let set = self.set;
-        let Some(t) = set.get(name) else {
-            return Err(FuncError::Call(
-                TemplateError::NoTemplate {
-                    name: name.to_string(),
-                    root: ROOT_NAME.into(),
-                }
-                .to_string(),
-            ));
-        };
-        // The counter's key is allocated once per name, not once per call.
-        match self.shared.include_depth.get_mut(name) {
-            Some(d) => *d += 1,
-            None => {
-                self.shared.include_depth.insert(name.to_string(), 1);
-            }
-        }
-        let r = run(set, t, &args[1], self.shared);
-        if let Some(d) = self.shared.include_depth.get_mut(name) {
-            *d -= 1;
-        }
-        r.map(Value::String)
-            .map_err(|e| FuncError::Call(e.to_string()))
-    }
-
-    fn call_tpl(&mut self, args: &[Value]) -> Result<Value, FuncError> {
-        if args.len() != 2 {
-            return Err(FuncError::Arity("2".into()));
-        }
-        let text = match &args[0] {
-            Value::String(s) => s.clone(),
-            other => {
-                return Err(FuncError::Type(
-                    0,
-                    format!(
-                        "wrong type for value; expected string; got {}",
-                        other.type_name()
-                    ),
-                ));
-            }
-        };
-        let mut set = self.set.overlay();
-        set.parse(ROOT_NAME, &text)
-            .map_err(|e| FuncError::Call(format!("cannot parse template {text:?}: {e}")))?;
-        let Some(t) = set.get(ROOT_NAME) else {
-            return Ok(Value::String(String::new()));
-        };
-        match run(&set, t, &args[1], self.shared) {
-            Ok(s) => Ok(Value::String(s.replace("<no value>", ""))),
-            Err(e) => Err(FuncError::Call(format!(
-                "error during tpl function execution for {text:?}: {e}"
-            ))),
-        }
     }
 }
 

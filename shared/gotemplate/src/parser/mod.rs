@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::ast::{Arg, Branch, BranchKind, Command, Node, Source, Template};
 use super::error::TemplateError;
+use super::funcs::Functions;
 use super::lexer::{Tok, Token, lex_into};
 use super::number::{bad_number_prefix, parse_number};
 
@@ -26,13 +27,17 @@ pub fn is_empty_body(body: &[Node], text: &str) -> bool {
         .all(|n| matches!(n, Node::Text(t) if text[t.clone()].trim().is_empty()))
 }
 
-/// Parses `text` under `name`.
-pub fn parse(name: &str, text: &str) -> Result<Parsed, TemplateError> {
-    parse_shared(name, Arc::from(text))
+/// Parses `text` under `name`, knowing the functions of `funcs`.
+pub fn parse(funcs: &'static Functions, name: &str, text: &str) -> Result<Parsed, TemplateError> {
+    parse_shared(funcs, name, Arc::from(text))
 }
 
 /// Parses `text` under `name`, the tree keeping `text` (not a copy of it) for error locations.
-pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError> {
+pub fn parse_shared(
+    funcs: &'static Functions,
+    name: &str,
+    text: Arc<str>,
+) -> Result<Parsed, TemplateError> {
     let source = Arc::new(Source {
         name: name.to_string(),
         text: text.clone(),
@@ -44,6 +49,7 @@ pub fn parse_shared(name: &str, text: Arc<str>) -> Result<Parsed, TemplateError>
         message: e.message,
     })?;
     let mut p = Parser {
+        funcs,
         toks: tokens,
         i: 0,
         source: source.clone(),
@@ -87,6 +93,8 @@ fn recycle<'b>(mut tokens: Vec<Token<'_>>) -> Vec<Token<'b>> {
 }
 
 struct Parser<'a> {
+    /// The functions identifiers may name.
+    funcs: &'static Functions,
     toks: Vec<Token<'a>>,
     i: usize,
     source: Arc<Source>,

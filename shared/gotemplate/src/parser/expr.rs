@@ -153,7 +153,7 @@ impl Parser<'_> {
                     return Err(self.err_at(pos, format!("unexpected <{k}> in operand")));
                 }
                 _ => {
-                    let Some(name) = funcs::defined(name) else {
+                    let Some(name) = self.funcs.defined(name) else {
                         return Err(self.err_at(pos, format!("function {name:?} not defined")));
                     };
                     Arg::Ident(pos, name)

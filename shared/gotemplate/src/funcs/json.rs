@@ -1,10 +1,9 @@
-//! JSON functions: `toJson`, `toRawJson`, `toPrettyJson`, `fromJson`, `fromJsonArray`,
-//! encoding like Go's `encoding/json` (sorted keys, HTML-safe escapes, Go float format).
+//! JSON functions: `toJson`, `toRawJson`, `toPrettyJson`, encoding like Go's `encoding/json` (sorted keys, HTML-safe escapes, Go float format).
 
 use super::super::format::format_f_shortest;
-use super::super::value::{Map, Value};
+use super::super::value::Value;
 use super::FuncResult;
-use super::args::{arity, string};
+use super::args::arity;
 
 /// Calls a JSON function.
 pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
@@ -16,32 +15,6 @@ pub fn call(name: &str, a: &[Value]) -> Option<FuncResult> {
         "toPrettyJson" | "mustToPrettyJson" => {
             arity(a, 1).map(|_| Value::String(to_json(&a[0], true, Some("  "))))
         }
-        "fromJson" | "mustFromJson" => arity(a, 1).and_then(|_| {
-            let text = string(a, 0)?;
-            Ok(
-                match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
-                    Ok(m) => Value::from_json(&serde_json::Value::Object(m)),
-                    Err(e) if name == "mustFromJson" => return super::args::fail(e.to_string()),
-                    Err(e) => Value::from(
-                        [("Error".to_string(), Value::String(e.to_string()))]
-                            .into_iter()
-                            .collect::<Map>(),
-                    ),
-                },
-            )
-        }),
-        "fromJsonArray" | "mustFromJsonArray" => arity(a, 1).and_then(|_| {
-            let text = string(a, 0)?;
-            Ok(
-                match serde_json::from_str::<Vec<serde_json::Value>>(&text) {
-                    Ok(l) => Value::from_json(&serde_json::Value::Array(l)),
-                    Err(e) if name == "mustFromJsonArray" => {
-                        return super::args::fail(e.to_string());
-                    }
-                    Err(e) => Value::from(vec![Value::String(e.to_string())]),
-                },
-            )
-        }),
         _ => return None,
     })
 }

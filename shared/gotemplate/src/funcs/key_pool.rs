@@ -6,7 +6,8 @@
 //! Nothing is started before a template actually asks for a key.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::thread::JoinHandle;
 
 /// Keys as (PKCS#8, PKCS#1) DER.
 type Key = (Vec<u8>, Vec<u8>);
@@ -24,9 +25,17 @@ static POOL: Mutex<Pool> = Mutex::new(Pool {
 });
 static KEY_DONE: Condvar = Condvar::new();
 static ENABLED: AtomicBool = AtomicBool::new(false);
+static PLACE: OnceLock<Place> = OnceLock::new();
 
-/// Lets key-making calls start the next key ahead (for a one-shot process with free cores).
-pub fn enable() {
+/// Called with each key-making thread just started (to choose the CPUs it runs on).
+pub type Place = fn(&JoinHandle<()>);
+
+/// Lets key-making calls start the next key ahead (for a one-shot process with free cores);
+/// `place`, if given, is called with each such thread as it starts (the first one given stays).
+pub fn enable(place: Option<Place>) {
+    if let Some(place) = place {
+        let _ = PLACE.set(place);
+    }
     ENABLED.store(true, Ordering::Relaxed);
 }
 
@@ -46,20 +55,19 @@ pub fn rsa2048() -> Option<Key> {
 fn pregenerate(count: usize) {
     for _ in 0..count {
         POOL.lock().unwrap_or_else(PoisonError::into_inner).pending += 1;
-        // Started from the executor, but the rendering thread's CPU is as good: it mostly waits.
-        let started = crate::placement::on_any_cpu(
-            std::thread::Builder::new()
-                .name("rsa-keygen".into())
-                .spawn(|| {
-                    let key = super::certs::rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048);
-                    let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-                    pool.pending -= 1;
-                    pool.ready.extend(key);
-                    KEY_DONE.notify_all();
-                }),
-        );
-        if started.is_err() {
-            POOL.lock().unwrap_or_else(PoisonError::into_inner).pending -= 1;
+        let started = std::thread::Builder::new()
+            .name("rsa-keygen".into())
+            .spawn(|| {
+                let key = super::certs::rsa_key(aws_lc_rs::rsa::KeySize::Rsa2048);
+                let mut pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
+                pool.pending -= 1;
+                pool.ready.extend(key);
+                KEY_DONE.notify_all();
+            });
+        match (&started, PLACE.get()) {
+            (Ok(handle), Some(place)) => place(handle),
+            (Ok(_), None) => {}
+            (Err(_), _) => POOL.lock().unwrap_or_else(PoisonError::into_inner).pending -= 1,
         }
     }
 }
