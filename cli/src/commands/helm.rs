@@ -214,7 +214,7 @@ mod tests {
 
     fn fixture(path: &str) -> String {
         repo_root()
-            .join("../shared/fixtures")
+            .join("testdata")
             .join(path)
             .display()
             .to_string()

@@ -15,7 +15,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
-fixtures=${FIXTURES:-$root/../shared/fixtures}
+fixtures=${FERROFLUX_FIXTURES:-$root/testdata}
 out=${OUT:-/tmp/ferroflux-helm-bench}
 runs=${RUNS:-30}
 target=${CARGO_TARGET_DIR:-$root/target}

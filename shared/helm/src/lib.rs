@@ -16,9 +16,16 @@ pub mod render;
 pub mod template;
 pub mod values;
 pub mod yaml;
-mod yaml_block;
-mod yaml_comments;
-mod yaml_head;
+
+/// The repository's test data (`testdata/`: fixture charts and repositories), or the directory
+/// `FERROFLUX_FIXTURES` names.
+#[cfg(test)]
+pub(crate) fn fixtures() -> std::path::PathBuf {
+    match std::env::var_os("FERROFLUX_FIXTURES") {
+        Some(dir) => dir.into(),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata"),
+    }
+}
 
 pub use chart::Chart;
 pub use error::Error;

@@ -16,9 +16,12 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The shared fixtures directory.
+/// The repository's test data (`testdata/`), or the directory `FERROFLUX_FIXTURES` names.
 pub fn fixtures() -> PathBuf {
-    repo_root().join("../shared/fixtures")
+    match std::env::var_os("FERROFLUX_FIXTURES") {
+        Some(dir) => dir.into(),
+        None => repo_root().join("testdata"),
+    }
 }
 
 /// The reference `helm` binary (built on first use by `hack/gotool`).

@@ -663,8 +663,7 @@ mod tests {
     /// without being compiled.
     #[test]
     fn fixture_chart_schemas_are_checked_without_compiling() {
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/fixtures/charts");
+        let fixtures = crate::fixtures().join("charts");
         let mut checked = 0;
         for entry in std::fs::read_dir(&fixtures).unwrap() {
             let path = entry.unwrap().path();

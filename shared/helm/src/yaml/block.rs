@@ -484,7 +484,7 @@ mod tests {
     fn agrees_with_the_full_decoder_on_every_yaml_file_of_the_fixtures() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
-        yaml_files(&root.join("../../../shared/fixtures"), &mut files);
+        yaml_files(&crate::fixtures(), &mut files);
         yaml_files(&root.join("tests"), &mut files);
         let mut read = 0;
         for path in files
@@ -492,7 +492,7 @@ mod tests {
             .filter(|p| !p.to_string_lossy().contains("/templates/"))
         {
             let text = std::fs::read_to_string(path).unwrap();
-            let emptied = crate::yaml_comments::empty_comment_lines(&text);
+            let emptied = crate::yaml::comments::empty_comment_lines(&text);
             let fast = checked(&text);
             if let Some(emptied) = &emptied {
                 checked(emptied);
@@ -500,8 +500,8 @@ mod tests {
             let name = path.file_name().unwrap().to_string_lossy();
             // Anchors (alertmanager's) are the full decoder's.
             let anchors = text.contains(": &") || text.contains("- &");
-            let fixture = path.to_string_lossy().contains("fixtures/charts")
-                || path.to_string_lossy().contains("fixtures/podinfo/charts");
+            let fixture = path.starts_with(crate::fixtures().join("charts"))
+                || path.starts_with(crate::fixtures().join("podinfo/charts"));
             if name == "values.yaml" && fixture && !anchors {
                 assert!(
                     fast.is_some(),
@@ -518,8 +518,7 @@ mod tests {
     /// are the full decoder's, and it reads most documents.
     #[test]
     fn reads_rendered_manifests_as_the_full_decoder_does() {
-        let root =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
+        let root = crate::fixtures();
         let charts = [
             "charts/bitnami-postgresql",
             "charts/bitnami-redis",

@@ -142,8 +142,7 @@ mod tests {
     /// Every values file and Chart.yaml of the fixture charts decodes the same either way.
     #[test]
     fn fixture_values_decode_the_same() {
-        let fixtures =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
+        let fixtures = crate::fixtures();
         let mut checked = 0;
         let mut dirs = vec![fixtures];
         while let Some(dir) = dirs.pop() {

@@ -2,6 +2,10 @@
 //! `0755` octal, ...) and a round trip through JSON, so every number is a `float64` and every map
 //! key a string.
 
+mod block;
+mod comments;
+mod head;
+
 use granit_parser::{Event, Parser, ScalarStyle, Tag};
 use serde_json::{Map, Number, Value};
 
@@ -17,22 +21,22 @@ pub fn from_str(source: &str) -> Result<Value, YamlError> {
 }
 
 /// [`from_str`] for a file that may be mostly comments (a chart's `values.yaml`, a `-f` file):
-/// full-line comments are emptied first (see [`crate::yaml_comments`]); the result is the same.
+/// full-line comments are emptied first (see [`crate::yaml::comments`]); the result is the same.
 pub fn from_str_commented(source: &str) -> Result<Value, YamlError> {
-    match crate::yaml_comments::empty_comment_lines(source) {
+    match crate::yaml::comments::empty_comment_lines(source) {
         Some(emptied) => decode(&emptied),
         None => decode(source),
     }
 }
 
 fn decode(source: &str) -> Result<Value, YamlError> {
-    if let Some(value) = crate::yaml_block::decode(source) {
+    if let Some(value) = crate::yaml::block::decode(source) {
         return Ok(value);
     }
     full_decode(source)
 }
 
-/// Decodes with the full YAML parser (what [`crate::yaml_block`] is checked against).
+/// Decodes with the full YAML parser (what [`crate::yaml::block`] is checked against).
 pub(crate) fn full_decode(source: &str) -> Result<Value, YamlError> {
     let mut builder = Builder::default();
     for event in events(source) {
@@ -57,7 +61,7 @@ fn events(source: &str) -> Parser<'_, granit_parser::StrInput<'_>> {
 pub fn head_from_str(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
     // The line decoder builds the whole tree and still takes far less time than the full
     // decoder takes to read it.
-    if let Some(mut value) = crate::yaml_block::decode(source) {
+    if let Some(mut value) = crate::yaml::block::decode(source) {
         if let Value::Object(map) = &mut value {
             map.retain(|key, _| keep.contains(&key.as_str()));
         }
@@ -68,7 +72,7 @@ pub fn head_from_str(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
 
 /// [`head_from_str`] with the full YAML parser (what the line decoder is checked against).
 pub(crate) fn full_head(source: &str, keep: &[&str]) -> Result<Value, YamlError> {
-    match crate::yaml_head::decode_head(keep, events(source)) {
+    match crate::yaml::head::decode_head(keep, events(source)) {
         Some(result) => result,
         None => full_decode(source),
     }
