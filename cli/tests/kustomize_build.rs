@@ -2,12 +2,7 @@
 //! (kustomize v5.5) prints, byte for byte, on the fixture overlays; and refuses bad input with a
 //! message naming the file and field.
 
-use std::path::PathBuf;
 use std::process::Command;
-
-fn fixtures() -> PathBuf {
-    ferroflux_e2e::fixtures_dir()
-}
 
 fn ferroflux(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ferroflux"))
@@ -24,7 +19,7 @@ fn kustomize_build_prints_what_kustomize_prints() {
         "flux2-kustomize-helm-example/clusters/production/flux-system",
         "flux2-kustomize-helm-example/apps/staging",
     ] {
-        let dir = fixtures().join(rel);
+        let dir = ferroflux_e2e::fixture(rel);
         let ours = ferroflux(&["kustomize", "build", dir.to_str().unwrap()]);
         assert!(
             ours.status.success(),

@@ -154,11 +154,6 @@ fn corpus_matches_kustomize() {
     run_all(&dirs);
 }
 
-/// The fixture repositories (`testdata/`, or `$FERROFLUX_FIXTURES`).
-fn fixtures() -> PathBuf {
-    ferroflux_e2e::fixtures_dir()
-}
-
 /// Every directory with a kustomization under the fixture repositories.
 pub fn fixture_overlays() -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -167,7 +162,7 @@ pub fn fixture_overlays() -> Vec<PathBuf> {
         "podinfo/kustomize",
         "flux2-kustomize-helm-example",
     ] {
-        walk(&fixtures().join(top), &mut out);
+        walk(&ferroflux_e2e::fixture(top), &mut out);
     }
     out.sort();
     out
@@ -225,7 +220,7 @@ fn flux_generated_kustomizations_match_kustomize() {
         "podinfo/deploy/secure/frontend",
     ] {
         let dest = tmp.path().join(rel.replace('/', "_"));
-        copy_tree(&fixtures().join(rel), &dest);
+        copy_tree(&ferroflux_e2e::fixture(rel), &dest);
         assert!(ferroflux_kustomize::generate_kustomization(&dest).unwrap());
         assert!(
             !ferroflux_kustomize::generate_kustomization(&dest).unwrap(),
