@@ -124,7 +124,7 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
         skip_schema_validation,
     } = args;
     let loaded =
-        Chart::load(&chart).with_context(|| format!("loading chart {}", chart.display()))?;
+        Chart::load_parallel(&chart).with_context(|| format!("loading chart {}", chart.display()))?;
     // Helm's order: -f files, then --set-json, --set, --set-string, --set-file.
     let user_values = ferroflux_helm::values::user_values(&ValueFlags {
         files: values,
@@ -144,6 +144,7 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
         skip_schema_validation,
         // One render and exit: keys for genCA & co. are made on the free cores meanwhile.
         pregenerate_keys: true,
+        parallel: true,
         ..RenderOptions::default()
     };
     let rendered = ferroflux_helm::render(&loaded, &options)?;

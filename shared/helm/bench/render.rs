@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut bytes = 0;
     for _ in 0..iterations {
         let start = Instant::now();
-        let chart = Chart::load(chart_dir)?;
+        let chart = Chart::load_parallel(chart_dir)?;
         let values = ferroflux_helm::values::user_values(&ValueFlags {
             files: values_files.clone(),
             ..Default::default()
@@ -37,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             values,
             // As `ferroflux helm template` renders.
             pregenerate_keys: true,
+            parallel: true,
             ..Default::default()
         };
         let rendered = ferroflux_helm::render(&chart, &options)?;

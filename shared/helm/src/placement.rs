@@ -1,7 +1,8 @@
 //! Which CPUs the renderer's helper threads start on.
 //!
-//! A render hands work between the thread that called it and two helpers: one parses templates
-//! while the chart loads, one executes them while the caller validates values and splits the
+//! A parallel render ([`crate::RenderOptions::parallel`], [`crate::Chart::load_parallel`]) hands
+//! work between the thread that called it and two helpers: one parses templates while the chart
+//! loads, one executes them while the caller validates values and splits the
 //! output. On small virtual machines the kernel often queues a new helper on the caller's CPU,
 //! which is busy, rather than on an idle one, and the helper then waits there until the caller
 //! blocks. Measured on a 2-vCPU machine: one render in five lost 1-3 ms that way; on a chart

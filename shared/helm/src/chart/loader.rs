@@ -64,12 +64,11 @@ pub enum LoadError {
 
 /// Loads from a directory or, for a file, a `.tgz` archive.
 ///
-/// Template files are parsed on another thread meanwhile (see [`ParseAhead`]); the thread ends
-/// once the load is over and it has parsed what it was given.
-pub(super) fn load_path(path: &Path) -> Result<Chart, LoadError> {
+/// Template files are queued on `ahead`, which may parse them on another thread meanwhile (see
+/// [`ParseAhead`]); the thread ends once the load is over and it has parsed what it was given.
+pub(super) fn load_path(path: &Path, ahead: ParseAhead) -> Result<Chart, LoadError> {
     let meta =
         std::fs::metadata(path).map_err(|_| LoadError::NotFound(path.display().to_string()))?;
-    let ahead = ParseAhead::new();
     if meta.is_dir() {
         return load_dir(path, &ahead);
     }
@@ -389,7 +388,7 @@ mod tests {
     #[test]
     fn other_files_are_read_when_first_used() {
         let dir = chart_dir();
-        let chart = load_path(dir.path()).unwrap();
+        let chart = load_path(dir.path(), ParseAhead::threaded()).unwrap();
         assert_eq!(
             chart.templates[0].data().unwrap().as_slice(),
             b"kind: ConfigMap\n"
@@ -408,7 +407,7 @@ mod tests {
     #[test]
     fn a_file_gone_after_the_load_is_an_error_when_used() {
         let dir = chart_dir();
-        let chart = load_path(dir.path()).unwrap();
+        let chart = load_path(dir.path(), ParseAhead::threaded()).unwrap();
         std::fs::remove_file(dir.path().join("README.md")).unwrap();
         let err = file(&chart, "README.md").data().unwrap_err().to_string();
         assert!(

@@ -162,7 +162,13 @@ pub struct Chart {
 impl Chart {
     /// Loads a chart from a directory or a `.tgz` archive, as `helm template` does.
     pub fn load(path: impl AsRef<std::path::Path>) -> Result<Chart, LoadError> {
-        loader::load_path(path.as_ref())
+        loader::load_path(path.as_ref(), ParseAhead::new())
+    }
+
+    /// [`Chart::load`], with the template files parsed on another thread while the rest loads
+    /// (for a process that renders and exits: see [`crate::RenderOptions::parallel`]).
+    pub fn load_parallel(path: impl AsRef<std::path::Path>) -> Result<Chart, LoadError> {
+        loader::load_path(path.as_ref(), ParseAhead::threaded())
     }
 
     /// Loads a chart from the bytes of a `.tgz` archive.

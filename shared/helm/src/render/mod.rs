@@ -42,6 +42,12 @@ pub struct RenderOptions {
     /// one after the other. For a one-shot process with free cores (`helm template`); a key no
     /// later call takes is thrown away. Applies to the whole process once set.
     pub pregenerate_keys: bool,
+    /// Render on helper threads: the template files are parsed and executed on other threads
+    /// while this one merges and validates the values and splits the output. For a process
+    /// that renders and exits (`helm template`); a controller embedding the renderer leaves it
+    /// off, and a render then starts no thread but the one template execution runs on (a large
+    /// stack the caller waits for: `include` may nest a thousand deep).
+    pub parallel: bool,
 }
 
 impl Default for RenderOptions {
@@ -57,6 +63,7 @@ impl Default for RenderOptions {
             include_crds: false,
             skip_schema_validation: false,
             pregenerate_keys: false,
+            parallel: false,
         }
     }
 }

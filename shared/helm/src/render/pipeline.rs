@@ -1,4 +1,5 @@
-//! Rendering the template files of a chart on two threads.
+//! Rendering the template files of a chart: on the calling thread, or (with
+//! [`RenderOptions::parallel`]) on two threads.
 //!
 //! The executor thread (large stack) starts parsing the template files while this thread merges
 //! the values and builds each chart's data, then helps with the files left to parse (files the
@@ -23,7 +24,7 @@ use crate::chart::Chart;
 use crate::error::Error;
 use crate::template::{self, Map, Templates, Value};
 use crate::values::{coalesce, schema};
-use ferroflux_gotemplate::{funcs::key_pool, spawn_exec_thread};
+use ferroflux_gotemplate::{funcs::key_pool, spawn_exec_thread, with_exec_stack};
 use ferroflux_semver::is_compatible_range;
 
 /// What the template files of a chart produced.
@@ -45,6 +46,9 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
     let notes_path = format!("{}/templates/NOTES.txt", chart.name());
 
     let queue = Arc::new(ParseQueue::new(sources));
+    if !options.parallel {
+        return render_here(chart, options, &queue, &notes_path);
+    }
     let (files_tx, files_rx) = mpsc::channel::<Vec<Renderable>>();
     let (output_tx, output_rx) = mpsc::channel::<(String, String)>();
     let (result_tx, result_rx) = mpsc::channel::<Result<(), Error>>();
@@ -85,9 +89,40 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
         schema::validate(chart, &values).map_err(Error::Schema)?;
     }
 
+    let output = collect(output_rx, &notes_path);
+    result_rx
+        .recv()
+        .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))?;
+    Ok(output)
+}
+
+/// [`render_files`] on the calling thread, the steps one after the other (template execution on
+/// a large stack, see [`with_exec_stack`]).
+fn render_here(
+    chart: &Chart,
+    options: &RenderOptions,
+    queue: &ParseQueue,
+    notes_path: &str,
+) -> Result<Output, Error> {
+    let (files, values) = prepare_files(chart, options)?;
+    if !options.skip_schema_validation {
+        schema::validate(chart, &values).map_err(Error::Schema)?;
+    }
+    let (output_tx, output_rx) = mpsc::channel::<(String, String)>();
+    with_exec_stack(|| {
+        queue.parse_remaining();
+        execute_files(&queue.templates()?, &files, &output_tx)
+    })
+    .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))?;
+    drop(output_tx);
+    Ok(collect(output_rx, notes_path))
+}
+
+/// The documents of each output file, and the top chart's notes.
+fn collect(outputs: mpsc::Receiver<(String, String)>, notes_path: &str) -> Output {
     let mut files = Vec::new();
     let mut notes = String::new();
-    for (path, content) in output_rx {
+    for (path, content) in outputs {
         if path.ends_with("NOTES.txt") {
             if path == notes_path {
                 notes = content;
@@ -96,10 +131,7 @@ pub(super) fn render_files(chart: &Chart, options: &RenderOptions) -> Result<Out
         }
         files.push(FileDocs::parse(path, &content));
     }
-    result_rx
-        .recv()
-        .unwrap_or_else(|_| Err(Error::Template("template execution panicked".into())))?;
-    Ok(Output { files, notes })
+    Output { files, notes }
 }
 
 /// Template files parsed by whichever thread takes them first (files the loader queued may be
@@ -272,6 +304,40 @@ mod tests {
         );
         // The second render takes the trees parsed for the first.
         assert_eq!(rendered_sources(&chart), first);
+    }
+
+    /// What `helm template` in the CLI renders (helper threads, templates parsed while loading)
+    /// is what an embedding controller renders on its own thread.
+    #[test]
+    fn a_parallel_render_is_the_same_as_one_on_the_calling_thread() {
+        let dir = crate::fixtures().join("podinfo/charts/podinfo");
+        let print = |chart: &Chart, parallel: bool| {
+            let options = RenderOptions {
+                parallel,
+                ..Default::default()
+            };
+            let rendered = render(chart, &options).unwrap();
+            let text = crate::print(&rendered, &crate::PrintOptions::default()).unwrap();
+            // The test pods' names end in random letters.
+            let random = regex::Regex::new("-test-[a-z0-9]{5}").unwrap();
+            random.replace_all(&text, "-test-").into_owned()
+        };
+        let here = print(&Chart::load(&dir).unwrap(), false);
+        assert!(here.contains("kind: Deployment"), "{here}");
+        assert_eq!(print(&Chart::load_parallel(&dir).unwrap(), true), here);
+        // A bad template fails the same way both ways.
+        let bad = aliased_chart("kind: ConfigMap\n{{ if }}\n");
+        let err = |chart: Chart, parallel: bool| {
+            let options = RenderOptions {
+                parallel,
+                ..Default::default()
+            };
+            render(&chart, &options).unwrap_err().to_string()
+        };
+        assert_eq!(
+            err(Chart::load(bad.path()).unwrap(), false),
+            err(Chart::load_parallel(bad.path()).unwrap(), true)
+        );
     }
 
     #[test]

@@ -117,6 +117,8 @@ impl Pending {
 #[derive(Default)]
 pub struct ParseAhead {
     shared: Arc<Shared>,
+    /// Whether a thread parses (else texts wait for the render to parse them).
+    threaded: bool,
 }
 
 #[derive(Default)]
@@ -144,15 +146,26 @@ struct Queue {
 }
 
 impl ParseAhead {
-    /// A queue with no thread yet (a chart without templates starts none).
+    /// No queue: texts are parsed when rendered, on the rendering thread.
     pub fn new() -> ParseAhead {
         ParseAhead::default()
+    }
+
+    /// A queue with no thread yet (a chart without templates starts none).
+    pub fn threaded() -> ParseAhead {
+        ParseAhead {
+            shared: Arc::default(),
+            threaded: true,
+        }
     }
 
     /// Queues `text` for parsing and returns the handle rendering takes it from. The first text
     /// starts the thread; later ones wake it if it waits and enough text has queued up.
     pub fn submit(&self, text: Arc<str>) -> Arc<Pending> {
         let pending = Pending::new(text);
+        if !self.threaded {
+            return pending;
+        }
         let mut queue = lock(&self.shared.queue);
         queue.unannounced += pending.text_len();
         queue.jobs.push_back(pending.clone());
@@ -256,7 +269,7 @@ mod tests {
     /// when the loader flushes (the end of a directory).
     #[test]
     fn the_waiting_thread_is_woken_for_enough_text_or_a_flush() {
-        let ahead = ParseAhead::new();
+        let ahead = ParseAhead::threaded();
         let first = ahead.submit(Arc::from("{{ 1 }}"));
         eventually("the thread parses the first text", || claimed(&first));
         eventually("the thread waits", || lock(&ahead.shared.queue).idle);
@@ -274,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_file_parsed_ahead_is_taken_under_its_final_name() {
-        let ahead = ParseAhead::new();
+        let ahead = ParseAhead::threaded();
         let pending = ahead.submit(Arc::from(
             r#"{{ define "x" }}x{{ end }}a {{ include "x" . }} {{ fail "boom" }}"#,
         ));
@@ -297,7 +310,7 @@ mod tests {
 
     #[test]
     fn a_parse_error_names_the_final_file_as_a_direct_parse_does() {
-        let ahead = ParseAhead::new();
+        let ahead = ParseAhead::threaded();
         let text: Arc<str> = Arc::from("line one\n{{ if }}\n");
         let pending = ahead.submit(text.clone());
         let taken = pending.take("chart/templates/bad.yaml").err().unwrap();
@@ -316,7 +329,7 @@ mod tests {
 
     #[test]
     fn many_files_submitted_while_taken_from_another_thread_all_parse_once() {
-        let ahead = ParseAhead::new();
+        let ahead = ParseAhead::threaded();
         let pendings: Vec<_> = (0..200)
             .map(|i| ahead.submit(Arc::from(format!("{{{{ {i} }}}}").as_str())))
             .collect();
