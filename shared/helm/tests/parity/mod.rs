@@ -1,7 +1,5 @@
 //! The parity harness: runs `helm template` and our renderer on one case and compares.
 
-#![allow(dead_code)]
-
 mod compare;
 
 use std::path::{Path, PathBuf};
