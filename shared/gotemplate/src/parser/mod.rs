@@ -1,5 +1,6 @@
 //! The parser: tokens to a tree, checking functions and variables like Go's `parse` package.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use super::ast::{Arg, Branch, BranchKind, Command, Node, Source, Template};
@@ -192,157 +193,166 @@ impl<'a> Parser<'a> {
         self.nodes.split_off(base)
     }
 
-    /// Parses nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that stopped it.
+    /// Go's `itemList`: nodes until `{{end}}`, `{{else}}` or EOF. Returns the keyword that
+    /// stopped it.
     fn list(&mut self, top: bool) -> PResult<(Vec<Node>, Stop)> {
         let base = self.nodes.len();
         loop {
-            let t = self.next();
-            match t.tok {
-                Tok::Eof => {
-                    if top {
-                        return Ok((self.take_nodes(base), None));
-                    }
-                    return Err(self.err_at(t.pos, "unexpected EOF".into()));
-                }
-                Tok::Text(s) => {
-                    // The token borrows from the source: its offset there.
-                    let start = s.as_ptr() as usize - self.source.text.as_ptr() as usize;
-                    self.nodes.push(Node::Text(start..start + s.len()));
-                }
-                Tok::Left => {
-                    let kw = match &self.peek().tok {
-                        Tok::Ident(k) => keyword(k),
-                        _ => None,
-                    };
-                    let Some(kw) = kw else {
-                        let pipe = self.pipeline("command", false)?;
-                        self.nodes.push(Node::Action(pipe));
-                        continue;
-                    };
-                    let kt = self.next();
-                    match kw {
-                        "end" => {
-                            self.expect_right("end")?;
-                            if top {
-                                return Err(self.err_at(kt.pos, "unexpected {{end}}".into()));
-                            }
-                            return Ok((self.take_nodes(base), Some(("end", kt.pos))));
-                        }
-                        "else" => {
-                            if top {
-                                return Err(self.err_at(kt.pos, "unexpected {{else}}".into()));
-                            }
-                            return Ok((self.take_nodes(base), Some(("else", kt.pos))));
-                        }
-                        "if" | "with" | "range" => {
-                            let kind = match kw {
-                                "if" => BranchKind::If,
-                                "with" => BranchKind::With,
-                                _ => BranchKind::Range,
-                            };
-                            let node = self.branch(kind, kt.pos)?;
-                            self.nodes.push(node);
-                        }
-                        "break" | "continue" => {
-                            if self.range_depth == 0 {
-                                return Err(self.err_at(
-                                    kt.pos,
-                                    format!("{{{{{kw}}}}} outside {{{{range}}}}"),
-                                ));
-                            }
-                            self.expect_right(&format!("{{{{{kw}}}}}"))?;
-                            self.nodes.push(if kw == "break" {
-                                Node::Break
-                            } else {
-                                Node::Continue
-                            });
-                        }
-                        "template" | "block" => {
-                            let ctx = if kw == "block" {
-                                "block clause"
-                            } else {
-                                "template clause"
-                            };
-                            let nt = self.next();
-                            let Tok::Str(name, _) = nt.tok else {
-                                return Err(self.err_at(
-                                    nt.pos,
-                                    format!("unexpected {} in {ctx}", describe(&nt.tok)),
-                                ));
-                            };
-                            let pipe = if self.peek().tok == Tok::Right {
-                                self.next();
-                                None
-                            } else {
-                                Some(self.pipeline(ctx, false)?)
-                            };
-                            if kw == "block" {
-                                let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
-                                let (body, end) = self.list(false)?;
-                                self.vars = saved;
-                                match end {
-                                    Some(("end", _)) => {}
-                                    Some((_, p)) => {
-                                        return Err(self.err_at(p, "unexpected {{else}}".into()));
-                                    }
-                                    None => {}
-                                }
-                                self.defines.push(Template {
-                                    name: name.to_string(),
-                                    source: self.source.clone(),
-                                    body: Arc::new(body),
-                                });
-                            }
-                            self.nodes.push(Node::Template {
-                                pos: kt.pos,
-                                name: name.into_owned(),
-                                pipe: pipe.map(Box::new),
-                            });
-                        }
-                        "define" => {
-                            if !top {
-                                return Err(
-                                    self.err_at(kt.pos, "unexpected <define> in command".into())
-                                );
-                            }
-                            let nt = self.next();
-                            let Tok::Str(name, _) = nt.tok else {
-                                return Err(self.err_at(
-                                    nt.pos,
-                                    format!("unexpected {} in define clause", describe(&nt.tok)),
-                                ));
-                            };
-                            self.expect_right("define clause")?;
-                            let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
-                            let (body, end) = self.list(false)?;
-                            self.vars = saved;
-                            if let Some((e, p)) = end
-                                && e != "end"
-                            {
-                                return Err(self.err_at(p, "unexpected {{else}}".into()));
-                            }
-                            if !is_empty_body(&body, &self.source.text)
-                                && self.defines.iter().any(|d| {
-                                    d.name == name && !is_empty_body(&d.body, &d.source.text)
-                                })
-                            {
-                                return Err(self.err_at(
-                                    kt.pos,
-                                    format!("template: multiple definition of template {name:?}"),
-                                ));
-                            }
-                            self.defines.push(Template {
-                                name: name.into_owned(),
-                                source: self.source.clone(),
-                                body: Arc::new(body),
-                            });
-                        }
-                        _ => unreachable!("keyword list"),
-                    }
-                }
-                other => return Err(self.err_at(t.pos, format!("unexpected {}", describe(&other)))),
+            if let ControlFlow::Break(stop) = self.text_or_action(top)? {
+                return Ok((self.take_nodes(base), stop));
             }
         }
+    }
+
+    /// Go's `textOrAction`: one node of a list (pushed), or what ends the list.
+    fn text_or_action(&mut self, top: bool) -> PResult<ControlFlow<Stop>> {
+        let t = self.next();
+        match t.tok {
+            Tok::Eof if top => Ok(ControlFlow::Break(None)),
+            Tok::Eof => Err(self.err_at(t.pos, "unexpected EOF".into())),
+            Tok::Text(s) => {
+                // The token borrows from the source: its offset there.
+                let start = s.as_ptr() as usize - self.source.text.as_ptr() as usize;
+                self.nodes.push(Node::Text(start..start + s.len()));
+                Ok(ControlFlow::Continue(()))
+            }
+            Tok::Left => self.action(top),
+            other => Err(self.err_at(t.pos, format!("unexpected {}", describe(&other)))),
+        }
+    }
+
+    /// Go's `action`: after `{{`, a keyword's clause or a pipeline.
+    fn action(&mut self, top: bool) -> PResult<ControlFlow<Stop>> {
+        let kw = match &self.peek().tok {
+            Tok::Ident(k) => keyword(k),
+            _ => None,
+        };
+        let Some(kw) = kw else {
+            let pipe = self.pipeline("command", false)?;
+            self.nodes.push(Node::Action(pipe));
+            return Ok(ControlFlow::Continue(()));
+        };
+        let pos = self.next().pos;
+        let node = match kw {
+            "end" => {
+                self.expect_right("end")?;
+                if top {
+                    return Err(self.err_at(pos, "unexpected {{end}}".into()));
+                }
+                return Ok(ControlFlow::Break(Some(("end", pos))));
+            }
+            "else" => {
+                if top {
+                    return Err(self.err_at(pos, "unexpected {{else}}".into()));
+                }
+                return Ok(ControlFlow::Break(Some(("else", pos))));
+            }
+            "if" => self.branch(BranchKind::If, pos)?,
+            "with" => self.branch(BranchKind::With, pos)?,
+            "range" => self.branch(BranchKind::Range, pos)?,
+            "break" | "continue" => self.break_control(kw, pos)?,
+            "template" | "block" => self.template_control(kw == "block", pos)?,
+            "define" => {
+                self.define(top, pos)?;
+                return Ok(ControlFlow::Continue(()));
+            }
+            _ => unreachable!("keyword list"),
+        };
+        self.nodes.push(node);
+        Ok(ControlFlow::Continue(()))
+    }
+
+    /// Go's `breakControl` and `continueControl`: only inside a `range`.
+    fn break_control(&mut self, kw: &str, pos: usize) -> PResult<Node> {
+        if self.range_depth == 0 {
+            return Err(self.err_at(pos, format!("{{{{{kw}}}}} outside {{{{range}}}}")));
+        }
+        self.expect_right(&format!("{{{{{kw}}}}}"))?;
+        Ok(if kw == "break" {
+            Node::Break
+        } else {
+            Node::Continue
+        })
+    }
+
+    /// Go's `templateControl` and `blockControl`: `{{template "name" pipeline}}`; a block also
+    /// defines `name` with the body up to its `{{end}}`.
+    fn template_control(&mut self, block: bool, pos: usize) -> PResult<Node> {
+        let ctx = if block {
+            "block clause"
+        } else {
+            "template clause"
+        };
+        let nt = self.next();
+        let Tok::Str(name, _) = nt.tok else {
+            return Err(self.err_at(nt.pos, format!("unexpected {} in {ctx}", describe(&nt.tok))));
+        };
+        let pipe = if self.peek().tok == Tok::Right {
+            self.next();
+            None
+        } else {
+            Some(self.pipeline(ctx, false)?)
+        };
+        if block {
+            let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+            let (body, end) = self.list(false)?;
+            self.vars = saved;
+            if let Some((e, p)) = end
+                && e != "end"
+            {
+                return Err(self.err_at(p, "unexpected {{else}}".into()));
+            }
+            self.defines.push(Template {
+                name: name.to_string(),
+                source: self.source.clone(),
+                body: Arc::new(body),
+            });
+        }
+        Ok(Node::Template {
+            pos,
+            name: name.into_owned(),
+            pipe: pipe.map(Box::new),
+        })
+    }
+
+    /// Go's `parseDefinition`: `{{define "name"}}` and its body, at the top level only.
+    fn define(&mut self, top: bool, pos: usize) -> PResult<()> {
+        if !top {
+            return Err(self.err_at(pos, "unexpected <define> in command".into()));
+        }
+        let nt = self.next();
+        let Tok::Str(name, _) = nt.tok else {
+            return Err(self.err_at(
+                nt.pos,
+                format!("unexpected {} in define clause", describe(&nt.tok)),
+            ));
+        };
+        self.expect_right("define clause")?;
+        let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let (body, end) = self.list(false)?;
+        self.vars = saved;
+        if let Some((e, p)) = end
+            && e != "end"
+        {
+            return Err(self.err_at(p, "unexpected {{else}}".into()));
+        }
+        if !is_empty_body(&body, &self.source.text)
+            && self
+                .defines
+                .iter()
+                .any(|d| d.name == name && !is_empty_body(&d.body, &d.source.text))
+        {
+            return Err(self.err_at(
+                pos,
+                format!("template: multiple definition of template {name:?}"),
+            ));
+        }
+        self.defines.push(Template {
+            name: name.into_owned(),
+            source: self.source.clone(),
+            body: Arc::new(body),
+        });
+        Ok(())
     }
 
     fn branch(&mut self, kind: BranchKind, pos: usize) -> PResult<Node> {
