@@ -114,6 +114,21 @@ impl Metrics {
         self.suspend.get_or_create(object).set(i64::from(suspended));
     }
 
+    /// Removes every series of a deleted object, so dashboards stop showing it.
+    pub fn remove_object(&self, object: &ObjectLabels) {
+        self.duration.remove(object);
+        self.suspend.remove(object);
+        for status in ["True", "False", "Unknown", "Deleted"] {
+            self.condition.remove(&ConditionLabels {
+                kind: object.kind.clone(),
+                name: object.name.clone(),
+                namespace: object.namespace.clone(),
+                r#type: crate::conditions::READY.to_string(),
+                status: status.to_string(),
+            });
+        }
+    }
+
     /// Renders all metrics in the Prometheus text format.
     pub fn encode(&self) -> String {
         let mut out = String::new();
@@ -144,5 +159,24 @@ mod tests {
             "gotk_reconcile_condition{kind=\"GitRepository\",name=\"podinfo\",namespace=\"flux-system\",type=\"Ready\",status=\"Unknown\"} 1"
         ));
         assert!(text.contains("gotk_suspend_status{kind=\"GitRepository\",name=\"podinfo\",namespace=\"flux-system\"} 1"));
+    }
+
+    #[test]
+    fn a_removed_object_leaves_no_series() {
+        let m = Metrics::new();
+        let labels = |name: &str| ObjectLabels {
+            kind: "Kustomization".into(),
+            name: name.into(),
+            namespace: "apps".into(),
+        };
+        for name in ["gone", "kept"] {
+            m.observe_duration(&labels(name), 0.1);
+            m.record_ready(&labels(name), &[], false);
+            m.record_suspend(&labels(name), false);
+        }
+        m.remove_object(&labels("gone"));
+        let text = m.encode();
+        assert!(!text.contains("name=\"gone\""), "{text}");
+        assert!(text.contains("name=\"kept\""), "{text}");
     }
 }
