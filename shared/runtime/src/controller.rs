@@ -75,21 +75,37 @@ pub fn init_logging(flags: &ControllerFlags) {
     };
 }
 
-/// The client configuration from `--kubeconfig`, else in-cluster config or `$KUBECONFIG`: the
-/// one kubeconfig loader of every controller.
+/// The client configuration from `--kubeconfig`, else in-cluster config or `$KUBECONFIG`.
 pub async fn kube_config(flags: &ControllerFlags) -> Result<kube::Config, StartupError> {
-    match &flags.kubeconfig {
+    load_kube_config(flags.kubeconfig.as_deref(), None).await
+}
+
+/// The one kubeconfig loader of the controllers and the CLI: the kubeconfig at `path` when
+/// given, else `$KUBECONFIG` or `~/.kube/config`, else the in-cluster configuration; `context`
+/// picks a context other than the current one.
+pub async fn load_kube_config(
+    path: Option<&std::path::Path>,
+    context: Option<&str>,
+) -> Result<kube::Config, StartupError> {
+    let options = kube::config::KubeConfigOptions {
+        context: context.map(str::to_string),
+        ..Default::default()
+    };
+    match path {
         Some(path) => {
             let kubeconfig = kube::config::Kubeconfig::read_from(path).map_err(|source| {
                 StartupError::ReadKubeConfig {
-                    path: path.clone(),
+                    path: path.to_path_buf(),
                     source,
                 }
             })?;
-            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+            kube::Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
                 .map_err(StartupError::LoadKubeConfig)
         }
+        None if context.is_some() => kube::Config::from_kubeconfig(&options)
+            .await
+            .map_err(StartupError::LoadKubeConfig),
         None => kube::Config::infer()
             .await
             .map_err(StartupError::InferConfig),

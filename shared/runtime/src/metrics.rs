@@ -86,16 +86,12 @@ impl Metrics {
     }
 
     /// Sets `gotk_reconcile_condition` for `Ready`: 1 for the current status, 0 for the others.
-    /// With `deleted`, only the `Deleted` series is 1.
-    pub fn record_ready(&self, object: &ObjectLabels, conditions: &[Condition], deleted: bool) {
-        let current = if deleted {
-            "Deleted"
-        } else {
-            crate::conditions::get(conditions, crate::conditions::READY)
-                .map(|c| c.status.as_str())
-                .unwrap_or("Unknown")
-        };
-        for status in ["True", "False", "Unknown", "Deleted"] {
+    /// (A deleted object's series are removed, see [`Metrics::remove_object`].)
+    pub fn record_ready(&self, object: &ObjectLabels, conditions: &[Condition]) {
+        let current = crate::conditions::status(conditions, crate::conditions::READY)
+            .unwrap_or(crate::conditions::Status::Unknown)
+            .as_str();
+        for status in ["True", "False", "Unknown"] {
             let labels = ConditionLabels {
                 kind: object.kind.clone(),
                 name: object.name.clone(),
@@ -119,6 +115,7 @@ impl Metrics {
         self.duration.remove(object);
         self.suspend.remove(object);
         for status in ["True", "False", "Unknown", "Deleted"] {
+            // `Deleted` too: earlier versions marked deleted objects with it.
             self.condition.remove(&ConditionLabels {
                 kind: object.kind.clone(),
                 name: object.name.clone(),
@@ -151,7 +148,7 @@ mod tests {
             namespace: "flux-system".into(),
         };
         m.observe_duration(&obj, 0.2);
-        m.record_ready(&obj, &[], false);
+        m.record_ready(&obj, &[]);
         m.record_suspend(&obj, true);
         let text = m.encode();
         assert!(text.contains("gotk_reconcile_duration_seconds_bucket{"));
@@ -171,7 +168,7 @@ mod tests {
         };
         for name in ["gone", "kept"] {
             m.observe_duration(&labels(name), 0.1);
-            m.record_ready(&labels(name), &[], false);
+            m.record_ready(&labels(name), &[]);
             m.record_suspend(&labels(name), false);
         }
         m.remove_object(&labels("gone"));

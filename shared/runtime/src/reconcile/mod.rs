@@ -268,7 +268,7 @@ where
         publish_outcome(obj, driver, table, new, &outcome).await;
     }
     if let Some(metrics) = &driver.metrics {
-        metrics.record_ready(&labels, next.conditions(), false);
+        metrics.record_ready(&labels, next.conditions());
         metrics.observe_duration(&labels, started.elapsed().as_secs_f64());
     }
     let requeue = requeue_after(&driver.backoff, &retry_key(obj), intervals.ok(), failure);
