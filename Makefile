@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CLUSTER := e2e/cluster
 
-.PHONY: help test demo lint fmt cluster-up cluster-down cluster-build cluster-selftest services-up services-down crds
+.PHONY: help test demo lint fmt cluster-up cluster-down cluster-build cluster-selftest services-up services-down crds images push
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,3 +42,22 @@ services-up: ## (Re)start only the test services (Git HTTPS/HTTP/ssh, OCI regist
 
 services-down: ## Stop only the test services
 	$(CLUSTER)/services.sh down
+
+# Images: one OCI image layout per controller under target/images, built by tools/imagebuild from
+# the `controller` profile's binaries (no daemon, no base image). `make push` defaults to the test
+# cluster's registry (plain HTTP on 127.0.0.1); give REGISTRY=host/prefix for a real one.
+IMAGE_CONTROLLERS := source-controller kustomize-controller
+VERSION ?= v$(shell cargo metadata --no-deps --format-version 1 | sed -n 's/.*"name":"ferroflux-cli","version":"\([^"]*\)".*/\1/p')
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+TARGET_DIR ?= $(shell cargo metadata --no-deps --format-version 1 | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+REGISTRY ?= 127.0.0.1:$$(( $${FERROFLUX_PORT_BASE:-24000} + 500 ))/ferroflux
+PUSH_FLAGS ?= $(if $(or $(findstring 127.0.0.1:,$(REGISTRY)),$(findstring localhost:,$(REGISTRY))),--plain-http,)
+
+images: ## Build the controller images (OCI layouts in target/images; reproducible, no daemon)
+	cargo build --locked --profile controller $(addprefix -p ,$(IMAGE_CONTROLLERS))
+	cargo build --locked --release -p imagebuild
+	$(TARGET_DIR)/release/imagebuild build --out $(TARGET_DIR)/images --version $(VERSION) --revision $(REVISION) \
+	  $(foreach c,$(IMAGE_CONTROLLERS),$(c)=$(TARGET_DIR)/controller/$(c))
+
+push: images ## Push the images to REGISTRY (default: the test cluster's registry); ferroflux install --registry REGISTRY uses them
+	$(TARGET_DIR)/release/imagebuild push --out $(TARGET_DIR)/images --registry $(REGISTRY) --version $(VERSION) $(PUSH_FLAGS) $(IMAGE_CONTROLLERS)

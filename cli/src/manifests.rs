@@ -6,6 +6,10 @@ use serde_json::Value;
 
 use crate::components::{self, INSTANCE_LABEL, PART_OF_LABEL, PART_OF_VALUE};
 
+mod customize;
+
+pub use customize::{Customization, DEFAULT_REGISTRY};
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_manifests.rs"));
 }
@@ -27,8 +31,12 @@ impl InstallSet {
     }
 }
 
-/// Builds the install set for `chosen` components in `namespace`.
-pub fn install_set(chosen: &[&str], namespace: &str) -> anyhow::Result<InstallSet> {
+/// Builds the install set for `chosen` components in `namespace`, shaped by the install flags.
+pub fn install_set(
+    chosen: &[&str],
+    namespace: &str,
+    custom: &Customization,
+) -> anyhow::Result<InstallSet> {
     let mut namespace_obj = parse_one("namespace.yaml", embedded::NAMESPACE)?;
     finish(&mut namespace_obj, namespace);
 
@@ -55,9 +63,14 @@ pub fn install_set(chosen: &[&str], namespace: &str) -> anyhow::Result<InstallSe
     });
     for (_, path, text) in files {
         for mut doc in parse_many(path, text)? {
+            custom.apply(&mut doc);
             finish(&mut doc, namespace);
             objects.push(doc);
         }
+    }
+    for mut policy in custom.network_policies(namespace, chosen) {
+        finish(&mut policy, namespace);
+        objects.push(policy);
     }
     Ok(InstallSet {
         namespace: namespace_obj,
@@ -170,7 +183,12 @@ mod tests {
 
     #[test]
     fn only_chosen_components_are_selected() {
-        let set = install_set(&["source-controller"], "flux-system").unwrap();
+        let set = install_set(
+            &["source-controller"],
+            "flux-system",
+            &Customization::default(),
+        )
+        .unwrap();
         let names = kinds(&set);
         assert!(
             names
@@ -189,7 +207,12 @@ mod tests {
 
     #[test]
     fn namespace_is_retargeted_everywhere() {
-        let set = install_set(&["kustomize-controller"], "gitops").unwrap();
+        let set = install_set(
+            &["kustomize-controller"],
+            "gitops",
+            &Customization::default(),
+        )
+        .unwrap();
         let yaml = to_yaml(set.all()).unwrap();
         assert!(!yaml.contains("flux-system"), "{yaml}");
         assert_eq!(set.namespace["metadata"]["name"], "gitops");
@@ -205,7 +228,7 @@ mod tests {
     #[test]
     fn every_component_has_manifests_and_a_deployment() {
         for component in components::ALL {
-            let set = install_set(&[component], "flux-system").unwrap();
+            let set = install_set(&[component], "flux-system", &Customization::default()).unwrap();
             let deployments: Vec<&Value> = set
                 .objects
                 .iter()
@@ -219,7 +242,7 @@ mod tests {
 
     #[test]
     fn every_object_is_labelled_part_of_ferroflux() {
-        let set = install_set(components::ALL, "flux-system").unwrap();
+        let set = install_set(components::ALL, "flux-system", &Customization::default()).unwrap();
         for obj in set.all() {
             assert_eq!(
                 obj["metadata"]["labels"][PART_OF_LABEL], PART_OF_VALUE,

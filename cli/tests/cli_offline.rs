@@ -88,6 +88,72 @@ async fn export_lists_only_working_controllers_by_default() {
     );
 }
 
+/// Flux's install flags reach the exported manifests.
+#[tokio::test]
+async fn export_reflects_the_install_flags() {
+    let run = ferroflux_raw(&[
+        "install",
+        "--export",
+        "--registry",
+        "registry.example:5000/gitops/",
+        "--version",
+        "v9.9.9",
+        "--image-pull-secret",
+        "regcred",
+        "--watch-all-namespaces=false",
+        "--log-level",
+        "debug",
+        "--cluster-domain",
+        "corp.example",
+        "--toleration-keys",
+        "gitops,infra",
+    ])
+    .await
+    .expect_ok();
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_str_multiple(&run.stdout).unwrap();
+    let deployments: Vec<&serde_json::Value> =
+        docs.iter().filter(|d| d["kind"] == "Deployment").collect();
+    assert_eq!(deployments.len(), 2, "{}", run.stdout);
+    for deployment in deployments {
+        let name = deployment["metadata"]["name"].as_str().unwrap();
+        let pod = &deployment["spec"]["template"]["spec"];
+        let container = &pod["containers"][0];
+        assert_eq!(
+            container["image"],
+            format!("registry.example:5000/gitops/{name}:v9.9.9")
+        );
+        let args: Vec<&str> = container["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(args.contains(&"--watch-all-namespaces=false"), "{args:?}");
+        assert!(args.contains(&"--log-level=debug"), "{args:?}");
+        assert!(
+            args.iter().any(|a| a.contains(".svc.corp.example./")),
+            "{args:?}"
+        );
+        assert_eq!(pod["imagePullSecrets"][0]["name"], "regcred");
+        assert_eq!(pod["tolerations"][1]["key"], "infra");
+        assert_eq!(pod["tolerations"][1]["operator"], "Exists");
+    }
+    let policies: Vec<&str> = docs
+        .iter()
+        .filter(|d| d["kind"] == "NetworkPolicy")
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(policies, ["allow-egress", "allow-scraping"]);
+
+    let run = ferroflux_raw(&["install", "--export", "--network-policy=false"])
+        .await
+        .expect_ok();
+    assert!(!run.stdout.contains("NetworkPolicy"), "{}", run.stdout);
+    ferroflux_raw(&["install", "--export", "--log-level", "trace"])
+        .await
+        .expect_err("--log-level");
+}
+
 #[tokio::test]
 async fn controller_that_does_not_reconcile_yet_is_refused() {
     let run = ferroflux_raw(&["install", "--export", "--components", "helm-controller"]).await;

@@ -50,9 +50,15 @@ async fn embedded_manifests_match_kustomize_build() {
             String::from_utf8_lossy(&built.stderr)
         );
         let expected = identities(&String::from_utf8(built.stdout).unwrap());
-        let run = ferroflux_raw(&["install", "--export", "--components", component])
-            .await
-            .expect_ok();
+        let run = ferroflux_raw(&[
+            "install",
+            "--export",
+            "--network-policy=false",
+            "--components",
+            component,
+        ])
+        .await
+        .expect_ok();
         assert_eq!(identities(&run.stdout), expected, "{component}");
     }
     // And the top-level kustomization builds what `install` installs by default.
@@ -66,7 +72,10 @@ async fn embedded_manifests_match_kustomize_build() {
         "{}",
         String::from_utf8_lossy(&all.stderr)
     );
-    let run = ferroflux_raw(&["install", "--export"]).await.expect_ok();
+    // config/ holds no NetworkPolicies: `--network-policy` (on by default, as in Flux) adds them.
+    let run = ferroflux_raw(&["install", "--export", "--network-policy=false"])
+        .await
+        .expect_ok();
     assert_eq!(
         identities(&run.stdout),
         identities(&String::from_utf8(all.stdout).unwrap())

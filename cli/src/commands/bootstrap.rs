@@ -16,7 +16,7 @@ use self::git_checkout::Checkout;
 use self::sync_manifests::{
     COMPONENTS_FILE, FILES_DIR, KUSTOMIZATION_FILE, SYNC_FILE, SYNC_NAME, SyncTarget,
 };
-use crate::commands::install::{self, ComponentArgs, InstallArgs};
+use crate::commands::install::{self, InstallArgs, InstallOptions};
 use crate::flux_kinds::{self, FluxKind};
 use crate::flux_objects::{self, condition};
 use crate::kube_client::ClusterArgs;
@@ -56,7 +56,7 @@ pub enum BootstrapProvider {
 ///   ferroflux bootstrap git --url ssh://git@git.example.com/fleet.git \
 ///     --private-key-file ~/.ssh/id_ed25519 --known-hosts ~/.ssh/known_hosts --path clusters/dev
 #[derive(Args, Debug)]
-#[command(verbatim_doc_comment)]
+#[command(verbatim_doc_comment, disable_version_flag = true)]
 pub struct BootstrapGitArgs {
     /// Git repository URL (https://, http:// or ssh://), also used by the cluster.
     #[arg(long)]
@@ -71,7 +71,7 @@ pub struct BootstrapGitArgs {
     pub path: String,
 
     #[command(flatten)]
-    pub components: ComponentArgs,
+    pub options: InstallOptions,
 
     #[command(flatten)]
     pub auth: GitAuthArgs,
@@ -88,10 +88,11 @@ async fn run_git(args: BootstrapGitArgs, cluster: &ClusterArgs) -> anyhow::Resul
         url,
         branch,
         path,
-        components,
+        options,
         auth,
     } = args;
-    let chosen = components.selection()?;
+    let chosen = options.selection()?;
+    let custom = options.customization()?;
     let path = sync_manifests::normalize_path(&path)?;
     let auth = GitAuth::load(&auth)?;
     let namespace = cluster.namespace.as_str();
@@ -112,7 +113,7 @@ async fn run_git(args: BootstrapGitArgs, cluster: &ClusterArgs) -> anyhow::Resul
     output::step(format!("generating manifests in {dir}"));
     checkout.write(
         &format!("{dir}/{COMPONENTS_FILE}"),
-        &sync_manifests::components_file(&chosen, namespace)?,
+        &sync_manifests::components_file(&chosen, namespace, &custom)?,
     )?;
     checkout.write(
         &format!("{dir}/{SYNC_FILE}"),
@@ -138,10 +139,7 @@ async fn run_git(args: BootstrapGitArgs, cluster: &ClusterArgs) -> anyhow::Resul
     drop(checkout);
 
     let install_args = InstallArgs {
-        components: ComponentArgs {
-            components: chosen.join(","),
-            components_extra: String::new(),
-        },
+        options,
         export: false,
     };
     install::run(install_args, cluster).await?;

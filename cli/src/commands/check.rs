@@ -99,7 +99,7 @@ pub async fn run(args: CheckArgs, cluster: &ClusterArgs) -> anyhow::Result<()> {
 
     output::step("checking crds");
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
-    let set = manifests::install_set(&chosen, namespace)?;
+    let set = manifests::install_set(&chosen, namespace, &Default::default())?;
     for crd in &set.crds {
         let name = crd["metadata"]["name"].as_str().unwrap_or_default();
         match crds

@@ -11,7 +11,6 @@ pub mod health;
 pub mod leader;
 pub mod metrics;
 pub mod postbuild;
-pub mod reconcile;
 pub mod retry;
 pub mod ssa;
 pub mod status;

@@ -43,8 +43,12 @@ pub fn normalize_path(path: &str) -> anyhow::Result<String> {
 }
 
 /// `gotk-components.yaml`: exactly what `ferroflux install --export --components ...` prints.
-pub fn components_file(chosen: &[&str], namespace: &str) -> anyhow::Result<String> {
-    let set = manifests::install_set(chosen, namespace)?;
+pub fn components_file(
+    chosen: &[&str],
+    namespace: &str,
+    custom: &manifests::Customization,
+) -> anyhow::Result<String> {
+    let set = manifests::install_set(chosen, namespace, custom)?;
     Ok(format!(
         "{HEADER}# Ferroflux Version: v{}\n# Components: {}\n{}",
         env!("CARGO_PKG_VERSION"),

@@ -2,6 +2,7 @@
 
 mod acl;
 mod artifact;
+mod conditions;
 mod constants;
 mod history;
 mod object;
@@ -9,6 +10,7 @@ mod references;
 
 pub use acl::{AccessFrom, NamespaceSelector};
 pub use artifact::Artifact;
+pub use conditions::{get_condition, is_ready, is_status_true, remove_condition, set_condition};
 pub use constants::*;
 pub use history::Snapshot;
 pub use object::{ObjectWithArtifact, ObjectWithConditions, ReconcileRequestStatus};
