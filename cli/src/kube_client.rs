@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Args;
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
 use crate::components::DEFAULT_NAMESPACE;
@@ -55,32 +54,18 @@ impl ClusterArgs {
     }
 
     async fn config(&self) -> anyhow::Result<Config> {
-        let options = KubeConfigOptions {
-            context: self.context.clone(),
-            ..Default::default()
-        };
-        let mut config = match &self.kubeconfig {
-            Some(path) => {
-                let kubeconfig = Kubeconfig::read_from(path).with_context(|| {
-                    format!(
-                        "cannot read kubeconfig {}: check the --kubeconfig path",
-                        path.display()
-                    )
-                })?;
-                Config::from_custom_kubeconfig(kubeconfig, &options)
-                    .await
-                    .with_context(|| format!("kubeconfig {} is not usable", path.display()))?
-            }
-            None => match Config::from_kubeconfig(&options).await {
-                Ok(config) => config,
-                Err(kubeconfig_err) => Config::incluster().map_err(|_| {
-                    anyhow::anyhow!(
-                        "no usable kubeconfig: {kubeconfig_err}\n  \
-                         Pass --kubeconfig PATH or set $KUBECONFIG."
-                    )
-                })?,
-            },
-        };
+        use ferroflux_runtime::controller::{StartupError, load_kube_config};
+        let loaded = load_kube_config(self.kubeconfig.as_deref(), self.context.as_deref()).await;
+        let mut config = loaded.map_err(|err| match err {
+            StartupError::ReadKubeConfig { path, source } => anyhow::anyhow!(
+                "cannot read kubeconfig {}: {source}\n  Check the --kubeconfig path.",
+                path.display()
+            ),
+            StartupError::InferConfig(e) => anyhow::anyhow!(
+                "no usable kubeconfig: {e}\n  Pass --kubeconfig PATH or set $KUBECONFIG."
+            ),
+            other => anyhow::anyhow!("{other}\n  Check --kubeconfig and --context."),
+        })?;
         // Fail fast on a closed port instead of hanging; watches keep their long reads.
         config.connect_timeout = Some(Duration::from_secs(5));
         Ok(config)

@@ -25,6 +25,7 @@ pub struct LocalControllers {
     kustomize: Option<Child>,
     storage: TempDir,
     storage_port: u16,
+    metrics_ports: [u16; 2],
     logs: PathBuf,
 }
 
@@ -41,6 +42,7 @@ impl LocalControllers {
             kustomize: None,
             storage: tempfile::tempdir().expect("cannot create the artifact storage directory"),
             storage_port: free_port(),
+            metrics_ports: [free_port(), free_port()],
             logs,
         };
         controllers.start_source_controller();
@@ -70,6 +72,41 @@ impl LocalControllers {
         }
     }
 
+    /// Starts kustomize-controller (again).
+    pub fn start_kustomize_controller(&mut self) {
+        assert!(
+            self.kustomize.is_none(),
+            "kustomize-controller already runs"
+        );
+        self.kustomize = Some(self.spawn("kustomize-controller", |_| {}));
+    }
+
+    /// Stops kustomize-controller as Kubernetes does, with SIGTERM, and waits for it to exit;
+    /// returns whether it exited successfully. Panics if it runs on after `grace`.
+    pub fn terminate_kustomize_controller(&mut self, grace: std::time::Duration) -> bool {
+        let mut child = self.kustomize.take().expect("kustomize-controller runs");
+        let pid = child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid} failed");
+        let deadline = std::time::Instant::now() + grace;
+        loop {
+            if let Some(status) = child.try_wait().expect("waiting for kustomize-controller") {
+                return status.success();
+            }
+            if std::time::Instant::now() > deadline {
+                stop(child);
+                panic!("kustomize-controller still ran {grace:?} after SIGTERM");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// The `/metrics` URL of a controller.
+    pub fn metrics_url(&self, controller: &str) -> String {
+        let port = self.metrics_ports[usize::from(controller == "kustomize-controller")];
+        format!("http://127.0.0.1:{port}/metrics")
+    }
+
     /// Where a controller's log is written (kept after the test for debugging).
     pub fn log_path(&self, controller: &str) -> PathBuf {
         self.logs
@@ -83,12 +120,13 @@ impl LocalControllers {
             .append(true)
             .open(&log_path)
             .unwrap_or_else(|e| panic!("cannot open {}: {e}", log_path.display()));
+        let metrics_port = self.metrics_ports[usize::from(controller == "kustomize-controller")];
         let mut cmd = Command::new(controller_binary(controller));
         cmd.arg("--kubeconfig")
             .arg(ensure_cluster().kubeconfig())
             .args([
                 "--metrics-addr",
-                "127.0.0.1:0",
+                &format!("127.0.0.1:{metrics_port}"),
                 "--health-addr",
                 "127.0.0.1:0",
             ])

@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use ferroflux_api::meta::get_condition;
 use ferroflux_e2e::{
     ClusterCleanup, Gitops, WAIT, config_map, deployment, ensure_cluster, eventually, files_under,
     fixtures_dir, inventory_ids, kustomization_ready, with_temp_namespace,
 };
+use ferroflux_runtime::conditions::get as get_condition;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, PersistentVolume};
 use kube::Api;

@@ -3,11 +3,11 @@
 //! with the error, and what was running stays (nothing pruned, nothing changed); dependencies
 //! order Kustomizations; health checks time out naming the object.
 
-use ferroflux_api::meta::get_condition;
 use ferroflux_e2e::{
     ClusterCleanup, Gitops, WAIT, config_map, deployment, ensure_cluster, eventually,
     inventory_ids, with_temp_namespace,
 };
+use ferroflux_runtime::conditions::get as get_condition;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::Api;

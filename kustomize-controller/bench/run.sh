@@ -12,21 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
-# v1.7.3 (Flux 2.7) is the newest release whose whole module graph the Go module proxy reachable
-# here serves.
-FLUX_VERSION=v1.7.3
-CACHE=${FERROFLUX_CACHE:-$HOME/.cache/ferroflux}
-flux_bin="$CACHE/bin/flux-kustomize-controller-$FLUX_VERSION/kustomize-controller"
-if [ ! -x "$flux_bin" ]; then
-  echo "building Flux kustomize-controller $FLUX_VERSION (cached in $(dirname "$flux_bin"))" >&2
-  mkdir -p "$(dirname "$flux_bin")"
-  # sum.golang.org has no entries for some fluxcd/pkg and go-containerregistry versions: their
-  # hashes come from go.sum (recorded from the proxy) instead.
-  (cd kustomize-controller/bench/flux && GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=auto \
-    GONOSUMDB=github.com/fluxcd,github.com/google/go-containerregistry \
-    go build -trimpath -ldflags='-s -w' -o "$flux_bin" github.com/fluxcd/kustomize-controller) ||
-    echo "Flux kustomize-controller could not be built: measuring Ferroflux alone" >&2
-fi
+flux_bin=$(hack/flux-controller kustomize-controller v1.7.3) || flux_bin=""
 # The binaries as shipped: the `controller` profile (size-optimized release, see Cargo.toml).
 # FERROFLUX_BENCH_SKIP_BUILD=1 reuses the binaries already in target/controller
 [ -n "${FERROFLUX_BENCH_SKIP_BUILD:-}" ] || cargo build --profile controller -p kustomize-controller -p source-controller >&2

@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
             .items
             .iter()
             .filter(|o| {
-                ferroflux_api::meta::is_ready(
+                ferroflux_runtime::conditions::is_ready(
                     o.status
                         .as_ref()
                         .map(|s| s.conditions.as_slice())

@@ -11,11 +11,10 @@ use ferroflux_runtime::artifact::server::file_server;
 use ferroflux_runtime::artifact::storage::Storage;
 use ferroflux_runtime::controller::Runtime;
 use ferroflux_runtime::flags::StorageFlags;
-use futures::StreamExt;
-use kube::runtime::controller::{Config as ControllerConfig, Controller};
+use ferroflux_runtime::reconcile::{self, Parsed, WatchScope};
+use kube::ResourceExt;
+use kube::runtime::controller::Config as ControllerConfig;
 use kube::runtime::reflector::ObjectRef;
-use kube::runtime::watcher;
-use kube::{Api, ResourceExt};
 
 use crate::context::Context;
 
@@ -33,7 +32,8 @@ pub enum RunError {
     BindStorageServer(#[source] std::io::Error),
 }
 
-/// Serves artifacts and reconciles GitRepositories until shutdown.
+/// Serves artifacts and reconciles GitRepositories until shutdown (SIGTERM: the reconciliations
+/// under way finish first).
 pub async fn run(rt: Runtime, storage_flags: StorageFlags) -> Result<(), RunError> {
     std::fs::create_dir_all(&storage_flags.storage_path).map_err(RunError::CreateStorage)?;
     let bound = ferroflux_runtime::admin::spawn_server(
@@ -47,50 +47,45 @@ pub async fn run(rt: Runtime, storage_flags: StorageFlags) -> Result<(), RunErro
         &storage_flags.storage_path,
         &storage_flags.advertised_addr(),
     );
+    let scope = WatchScope::from_flags(&rt.flags);
+    let driver = rt.driver();
+    let controller = reconcile::controller::<GitRepository>(&rt.client, &scope, &driver.shutdown);
     let ctx = Arc::new(Context {
-        client: rt.client.clone(),
-        manager: rt.name.clone(),
-        events: rt.events.clone(),
-        metrics: rt.metrics.clone(),
+        driver,
         storage,
         fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
         retention: storage_flags.artifact_retention_records.max(1),
-        retry: rt.flags.retry_backoff(),
     });
-    let api: Api<GitRepository> = match rt.flags.watched_namespace() {
-        Some(ns) => Api::namespaced(rt.client.clone(), &ns),
-        None => Api::all(rt.client.clone()),
-    };
-    let mut watch_config = watcher::Config::default().any_semantic();
-    if !rt.flags.watch_label_selector.is_empty() {
-        watch_config = watch_config.labels(&rt.flags.watch_label_selector);
-    }
-    let controller = Controller::new(api.clone(), watch_config.clone());
-    let store = controller.store();
     // Reconcile the repositories that include a changed one, so their artifacts follow.
-    let includers = move |changed: GitRepository| {
+    let store = controller.store();
+    let runs = ctx.driver.runs.clone();
+    let includers = move |changed: Parsed<GitRepository>| {
         let (ns, name) = (changed.namespace(), changed.name_any());
-        store
+        let woken: Vec<_> = store
             .state()
             .into_iter()
             .filter(|r| {
                 r.namespace() == ns
-                    && r.spec
-                        .include
-                        .iter()
-                        .flatten()
-                        .any(|i| i.repository.name == name)
+                    && r.valid().is_some_and(|r| {
+                        r.spec
+                            .include
+                            .iter()
+                            .flatten()
+                            .any(|i| i.repository.name == name)
+                    })
             })
             .map(|r| ObjectRef::from_obj(r.as_ref()))
-            .collect::<Vec<_>>()
+            .collect();
+        for r in &woken {
+            runs.forget(r.namespace.as_deref().unwrap_or_default(), &r.name);
+        }
+        woken
     };
     rt.readiness.set_ready();
-    controller
-        .watches(api, watch_config, includers)
+    let results = controller
+        .watches(scope.api(&rt.client), scope.watcher_config(), includers)
         .with_config(ControllerConfig::default().concurrency(rt.flags.concurrent))
-        .shutdown_on_signal()
-        .run(git_repository::reconcile, git_repository::error_policy, ctx)
-        .for_each(|_| futures::future::ready(()))
-        .await;
+        .run(git_repository::reconcile, git_repository::error_policy, ctx);
+    reconcile::drain(results).await;
     Ok(())
 }

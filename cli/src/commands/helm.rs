@@ -123,8 +123,8 @@ fn template(args: TemplateArgs, argv: &[String]) -> anyhow::Result<String> {
         is_upgrade,
         skip_schema_validation,
     } = args;
-    let loaded =
-        Chart::load_parallel(&chart).with_context(|| format!("loading chart {}", chart.display()))?;
+    let loaded = Chart::load_parallel(&chart)
+        .with_context(|| format!("loading chart {}", chart.display()))?;
     // Helm's order: -f files, then --set-json, --set, --set-string, --set-file.
     let user_values = ferroflux_helm::values::user_values(&ValueFlags {
         files: values,

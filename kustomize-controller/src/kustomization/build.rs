@@ -62,6 +62,6 @@ pub async fn post_build(
     objects: Vec<Value>,
 ) -> Result<Vec<Value>, BuildError> {
     let namespace = ks.namespace().unwrap_or_default();
-    let vars = load_variables(&ctx.client, &namespace, ks.spec.post_build.as_ref()).await?;
+    let vars = load_variables(&ctx.driver.client, &namespace, ks.spec.post_build.as_ref()).await?;
     Ok(flux::post_build(objects, &vars, &ks.spec)?)
 }

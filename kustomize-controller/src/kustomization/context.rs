@@ -1,35 +1,25 @@
-//! What every reconciliation shares: clients, event publisher, metrics, artifact fetcher.
+//! What every reconciliation shares: the driver, the artifact fetcher, the apply manager and
+//! the caches of builds and sources.
 
 use ferroflux_runtime::artifact::fetch::{ArtifactFetcher, DEFAULT_MAX_SIZE};
-use ferroflux_runtime::events::EventPublisher;
-use ferroflux_runtime::flags::ControllerFlags;
-use ferroflux_runtime::metrics::Metrics;
+use ferroflux_runtime::reconcile::Driver;
 use ferroflux_runtime::ssa::{Owner, ResourceManager};
-use std::sync::Arc;
 
 use super::build_cache::BuildCache;
-use super::runs::RecentRuns;
 use super::source_watch::SourceCache;
 
 /// Shared state of the Kustomization reconciler.
 pub struct Context {
-    /// Client with the controller's own rights.
-    pub client: kube::Client,
-    /// The configuration `client` was built from, used to build impersonating clients.
+    /// The reconcile driver: client, field manager, events, metrics, backoff, shutdown.
+    pub driver: Driver,
+    /// The configuration the driver's client was built from, used to build impersonating
+    /// clients.
     pub config: kube::Config,
-    /// Kubernetes Events and notification-controller events (absent in tests).
-    pub events: Option<EventPublisher>,
-    /// Reconcile metrics (absent in tests).
-    pub metrics: Option<Arc<Metrics>>,
     /// Downloads and verifies source artifacts.
     pub fetcher: ArtifactFetcher,
-    /// Server-side apply field manager (the binary name).
-    pub field_manager: String,
     /// Server-side apply as the controller; impersonating managers are made from it so all
     /// reconciliations share one discovery cache.
     pub resources: ResourceManager,
-    /// What each Kustomization's last run saw, to skip wake-ups that bring nothing new.
-    pub runs: Arc<RecentRuns>,
     /// Objects built per artifact and build settings, shared by Kustomizations.
     pub builds: BuildCache,
     /// The artifacts of the watched sources.
@@ -37,36 +27,20 @@ pub struct Context {
 }
 
 impl Context {
-    /// A context acting with `client`, built from `config`.
-    pub fn new(client: kube::Client, config: kube::Config) -> Self {
+    /// A context reconciling with `driver`, whose client was built from `config`.
+    pub fn new(driver: Driver, config: kube::Config) -> Self {
         let owner = Owner {
-            field_manager: crate::CONTROLLER_NAME.to_string(),
+            field_manager: driver.field_manager.clone(),
             group: super::GROUP.to_string(),
         };
         Context {
-            resources: ResourceManager::new(client.clone(), owner),
-            client,
+            resources: ResourceManager::new(driver.client.clone(), owner),
+            driver,
             config,
-            events: None,
-            metrics: None,
             fetcher: ArtifactFetcher::new(DEFAULT_MAX_SIZE, 3),
-            field_manager: crate::CONTROLLER_NAME.to_string(),
-            runs: Arc::default(),
             builds: BuildCache::default(),
             sources: SourceCache::default(),
         }
-    }
-
-    /// Publishes events with `events`.
-    pub fn with_events(mut self, events: EventPublisher) -> Self {
-        self.events = Some(events);
-        self
-    }
-
-    /// Records metrics in `metrics`.
-    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
-        self.metrics = Some(metrics);
-        self
     }
 
     /// Polls health checks this often (tests use a short interval).
@@ -74,16 +48,4 @@ impl Context {
         self.resources = self.resources.with_poll_interval(interval);
         self
     }
-}
-
-/// The client configuration from `--kubeconfig`, else in-cluster or `$KUBECONFIG`.
-// TODO: becomes `ferroflux_runtime::controller::kube_config` (kube_client needs the same logic).
-pub async fn kube_config(flags: &ControllerFlags) -> anyhow::Result<kube::Config> {
-    Ok(match &flags.kubeconfig {
-        Some(path) => {
-            let kubeconfig = kube::config::Kubeconfig::read_from(path)?;
-            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default()).await?
-        }
-        None => kube::Config::infer().await?,
-    })
 }

@@ -20,7 +20,7 @@ pub async fn check_dependencies(ks: &Kustomization, ctx: &Context) -> Result<(),
             .clone()
             .unwrap_or_else(|| ks.namespace().unwrap_or_default());
         let name = format!("{namespace}/{}", dep.name);
-        let api: Api<Kustomization> = Api::namespaced(ctx.client.clone(), &namespace);
+        let api: Api<Kustomization> = Api::namespaced(ctx.driver.client.clone(), &namespace);
         let found = api
             .get_opt(&dep.name)
             .await

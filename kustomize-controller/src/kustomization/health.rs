@@ -7,7 +7,8 @@
 use ferroflux_api::kustomize::v1::Kustomization;
 use ferroflux_api::meta as reasons;
 use ferroflux_api::meta::{Condition, NamespacedObjectKindReference};
-use ferroflux_runtime::conditions::{self, ErrorKind, StepError};
+use ferroflux_runtime::conditions::{self, ErrorKind, Status, StepError};
+use ferroflux_runtime::reconcile::Shutdown;
 use ferroflux_runtime::ssa::{self, ObjectRef, ResourceManager, WaitOptions};
 use kube::ResourceExt;
 use std::time::Duration;
@@ -24,14 +25,24 @@ pub enum HealthError {
         /// Which objects, with their status.
         source: ssa::Error,
     },
+    /// The controller is shutting down: waiting stopped at this safe point (everything was
+    /// applied); the next start checks health again.
+    #[error("health checks interrupted by controller shutdown; they resume at the next start")]
+    Interrupted,
 }
 
 impl StepError for HealthError {
     fn reason(&self) -> &'static str {
-        reasons::HEALTH_CHECK_FAILED_REASON
+        match self {
+            HealthError::HealthCheckFailed { .. } => reasons::HEALTH_CHECK_FAILED_REASON,
+            HealthError::Interrupted => reasons::PROGRESSING_REASON,
+        }
     }
     fn kind(&self) -> ErrorKind {
-        ErrorKind::Generic
+        match self {
+            HealthError::HealthCheckFailed { .. } => ErrorKind::Generic,
+            HealthError::Interrupted => ErrorKind::Waiting,
+        }
     }
 }
 
@@ -86,6 +97,7 @@ pub async fn check_health(
     rm: &ResourceManager,
     applied: &[ObjectRef],
     timeout: Duration,
+    shutdown: &Shutdown,
     conditions: &mut Vec<Condition>,
 ) -> Result<(), HealthError> {
     let generation = ks.metadata.generation;
@@ -105,14 +117,18 @@ pub async fn check_health(
         timeout,
         fail_fast: false,
     };
-    match rm.wait_for_set(&targets, &opts).await {
+    let waited = tokio::select! {
+        waited = rm.wait_for_set(&targets, &opts) => waited,
+        () = shutdown.requested() => return Err(HealthError::Interrupted),
+    };
+    match waited {
         Ok(()) => {
             let message = "Health check passed";
             let healthy = reasons::HEALTHY_CONDITION;
             conditions::set(
                 conditions,
                 healthy,
-                true,
+                Status::True,
                 reasons::SUCCEEDED_REASON,
                 message,
                 generation,
@@ -128,7 +144,7 @@ pub async fn check_health(
             conditions::set(
                 conditions,
                 healthy,
-                false,
+                Status::False,
                 reason,
                 &err.to_string(),
                 generation,

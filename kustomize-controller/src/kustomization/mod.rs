@@ -4,6 +4,13 @@
 //! Steps set only their own conditions (`Healthy`); `Ready`, `Reconciling` and `Stalled` are
 //! derived here by the runtime's summary from the first failure, if any.
 
+//! Kustomization: its condition table and its steps, run by the runtime's reconcile driver
+//! ([`ferroflux_runtime::reconcile`]): dependencies -> source -> build -> apply -> prune ->
+//! health.
+//!
+//! Steps set only their own condition (`Healthy`); `Ready`, `Reconciling` and `Stalled` are
+//! derived by the driver from the first failure, if any, and the status is written once.
+
 mod apply;
 mod build;
 mod build_cache;
@@ -15,168 +22,95 @@ mod health;
 mod notify;
 mod progress;
 mod prune;
-mod runs;
-mod schedule;
 mod source;
 mod source_watch;
+mod spec;
 
 pub use apply::{GROUP, NAME_LABEL, NAMESPACE_LABEL};
-pub use context::{Context, kube_config};
+pub use context::Context;
 pub use errors::Failure;
 
 use ferroflux_api::kustomize::v1::{Kustomization, KustomizationStatus};
-use ferroflux_api::meta as reasons;
-use ferroflux_runtime::conditions::{Outcome, StepError, summarize};
-use ferroflux_runtime::ssa::LAST_APPLIED_ANNOTATION;
-use ferroflux_runtime::status::{apply_status, status_changed};
-use futures::StreamExt;
-use kube::runtime::controller::{Action, Config as ControllerConfig, Controller};
-use kube::runtime::{WatchStreamExt, reflector, watcher};
-use kube::{Api, ResourceExt};
+use ferroflux_api::meta::{HEALTHY_CONDITION, RECONCILIATION_SUCCEEDED_REASON};
+use ferroflux_runtime::reconcile::{
+    self as driver, ConditionTable, DriverError, Intervals, KindTable, Parsed, Ready, WatchScope,
+};
+use kube::Api;
+use kube::ResourceExt;
+use kube::runtime::controller::{Action, Config as ControllerConfig};
 use std::sync::Arc;
-use std::time::Duration;
 
-use errors::SpecError;
-use schedule::Intervals;
+/// The conditions of a Kustomization besides Ready, Reconciling and Stalled.
+pub const CONDITIONS: ConditionTable = ConditionTable {
+    owned: &[HEALTHY_CONDITION],
+    negative_polarity: &[],
+};
 
-/// Failures of the driver itself (not of a step): these are retried with backoff.
-#[derive(Debug, thiserror::Error)]
-pub enum ReconcileError {
-    /// Writing `.status` failed.
-    #[error("failed to write status: {0}")]
-    WriteStatus(kube::Error),
-    /// Adding or removing the finalizer failed.
-    #[error("failed to update finalizers: {0}")]
-    Finalizer(kube::Error),
-    /// Garbage collection could not start.
-    #[error("garbage collection failed: {0}")]
-    GarbageCollect(String),
-}
+const KIND: KindTable<Kustomization> = KindTable {
+    conditions: CONDITIONS,
+    intervals: spec::intervals,
+    revision: |status: &KustomizationStatus| status.last_attempted_revision.clone(),
+    success_event: true,
+};
 
-/// Runs the reconciler until the process is asked to stop. With `namespace`, only
-/// Kustomizations in that namespace are watched; a non-empty `label_selector`
-/// (`--watch-label-selector`) narrows them to the matching ones.
-pub async fn run(
-    ctx: Arc<Context>,
-    namespace: Option<String>,
-    label_selector: &str,
-    concurrency: u16,
-) {
-    let api: Api<Kustomization> = match &namespace {
-        Some(ns) => Api::namespaced(ctx.client.clone(), ns),
-        None => Api::all(ctx.client.clone()),
-    };
-    let mut watch_config = watcher::Config::default();
-    if !label_selector.is_empty() {
-        watch_config = watch_config.labels(label_selector);
-    }
-    let (reader, writer) = reflector::store();
-    let kustomizations = watcher(api, watch_config)
-        .modify(slim_for_cache)
-        .reflect(writer)
-        .applied_objects();
-    let controller = Controller::for_stream(kustomizations, reader)
-        .with_config(ControllerConfig::default().concurrency(concurrency));
+/// Runs the reconciler until shutdown is requested (then the reconciliations under way
+/// finish). `scope` selects the watched namespaces and labels.
+pub async fn run(ctx: Arc<Context>, scope: WatchScope, concurrency: u16) {
+    let controller =
+        driver::controller::<Kustomization>(&ctx.driver.client, &scope, &ctx.driver.shutdown)
+            .with_config(ControllerConfig::default().concurrency(concurrency));
     let controller = source_watch::watch_sources(
         controller,
-        &ctx.client,
-        namespace.as_deref(),
-        &ctx.runs,
+        &ctx.driver.client,
+        scope.namespace.as_deref(),
+        &ctx.driver.runs,
         &ctx.sources,
     )
     .await;
-    controller
-        .run(reconcile, error_policy, ctx)
-        .for_each(|result| async move {
-            if let Err(e) = result {
-                tracing::debug!(error = %e, "reconcile loop");
-            }
-        })
-        .await;
+    driver::drain(controller.run(reconcile, error_policy, ctx)).await;
 }
 
-/// Drops what the reconciler never reads from the cached copy of a Kustomization: its
-/// `managedFields` (a tree per field manager, the largest part of a small object) and kubectl's
-/// `last-applied-configuration` annotation (a second copy of the spec). The controller holds
-/// every watched Kustomization in memory; status and finalizers are written with patches, never
-/// with this copy, so nothing is lost on the server.
-fn slim_for_cache(ks: &mut Kustomization) {
-    ks.metadata.managed_fields = None;
-    if let Some(annotations) = ks.metadata.annotations.as_mut() {
-        annotations.remove(LAST_APPLIED_ANNOTATION);
-    }
-}
-
-/// Reconciles one Kustomization: the driver.
+/// Reconciles one Kustomization through the driver.
 pub async fn reconcile(
-    ks: Arc<Kustomization>,
+    ks: Arc<Parsed<Kustomization>>,
     ctx: Arc<Context>,
-) -> Result<Action, ReconcileError> {
-    let api: Api<Kustomization> =
-        Api::namespaced(ctx.client.clone(), &ks.namespace().unwrap_or_default());
-    if ks.metadata.deletion_timestamp.is_some() {
-        ctx.runs
-            .forget(&ks.namespace().unwrap_or_default(), &ks.name_any());
-        return finalize::finalize(&ks, &ctx, &api).await;
-    }
-    if let Some(action) = ctx.runs.skip(&ks) {
-        return Ok(action);
-    }
-    finalize::ensure_finalizer(&ks, &api).await?;
-    if ks.spec.suspend.unwrap_or(false) {
-        notify::record_metrics(&ks, &ctx, None, true);
-        return Ok(Action::await_change());
-    }
-    let started = std::time::Instant::now();
-    let mut status = ks.status.clone().unwrap_or_default();
-    if let Some(requested) = ks.annotations().get(reasons::RECONCILE_REQUEST_ANNOTATION) {
-        status.reconcile_request.last_handled_reconcile_at = Some(requested.clone());
-    }
-    let intervals = Intervals::of(&ks.spec);
-    let result = match &intervals {
-        Ok(intervals) => run_steps(&ks, &ctx, &api, &mut status, intervals).await,
-        Err(e) => Err(Failure::Spec(e.clone())),
-    };
-    let outcome = match &result {
-        Ok(message) => Outcome::Succeeded {
-            reason: reasons::RECONCILIATION_SUCCEEDED_REASON.to_string(),
-            message: message.clone(),
-        },
-        Err(failure) => Outcome::from_error(failure),
-    };
-    let generation = ks.metadata.generation;
-    summarize(&mut status.conditions, &outcome, &[], generation);
-    status.observed_generation = generation;
-    if status_changed(ks.status.as_ref(), &status) {
-        apply_status(&api, &ks, &ctx.field_manager, &status)
-            .await
-            .map_err(ReconcileError::WriteStatus)?;
-        notify::publish_outcome(&ks, &ctx, &status, &outcome).await;
-    }
-    notify::record_metrics(&ks, &ctx, Some((&status, started.elapsed())), false);
-    let failure_kind = result.as_ref().err().map(StepError::kind);
-    let requeue = match intervals {
-        Ok(i) => i.requeue_after(failure_kind),
-        Err(_) => None,
-    };
-    ctx.runs.record(&ks, requeue);
-    Ok(requeue.map_or_else(Action::await_change, Action::requeue))
+) -> Result<Action, DriverError> {
+    driver::reconcile(
+        ks,
+        &ctx.driver,
+        &KIND,
+        async |ks, status, intervals| run_steps(ks, &ctx, status, intervals).await,
+        async |ks| finalize::collect_garbage(ks, &ctx).await,
+    )
+    .await
+}
+
+/// After a driver error (status write, finalizer, garbage collection): retry with backoff.
+pub fn error_policy(
+    ks: Arc<Parsed<Kustomization>>,
+    err: &DriverError,
+    ctx: Arc<Context>,
+) -> Action {
+    driver::error_policy(ks.as_ref(), err, &ctx.driver)
 }
 
 /// Runs the steps in order; the first failure ends the reconciliation.
 async fn run_steps(
     ks: &Kustomization,
     ctx: &Context,
-    api: &Api<Kustomization>,
     status: &mut KustomizationStatus,
     intervals: &Intervals,
-) -> Result<String, Failure> {
-    reject_unsupported_fields(ks)?;
+) -> Result<Ready, Failure> {
+    spec::reject_unsupported_fields(ks)?;
     dependencies::check_dependencies(ks, ctx).await?;
     let artifact = source::find_artifact(ks, ctx).await?;
     let revision = artifact.revision.clone();
     if progress::is_new_work(ks, &revision) {
-        progress::mark_progressing(ks, ctx, api, status, &revision, intervals.timeout).await;
+        let api: Api<Kustomization> = Api::namespaced(
+            ctx.driver.client.clone(),
+            &ks.namespace().unwrap_or_default(),
+        );
+        progress::mark_progressing(ks, ctx, &api, status, &revision, intervals.timeout).await;
     }
     status.last_attempted_revision = Some(revision.clone());
     // Download, unpack and build once per artifact and build settings (see build_cache).
@@ -228,26 +162,13 @@ async fn run_steps(
         &rm,
         &applied.reconciled(),
         intervals.timeout,
+        &ctx.driver.shutdown,
         &mut status.conditions,
     )
     .await?;
     status.last_applied_revision = Some(revision.clone());
-    Ok(format!("Applied revision: {revision}"))
-}
-
-/// Spec fields this controller does not implement stall the object with a message naming them.
-fn reject_unsupported_fields(ks: &Kustomization) -> Result<(), SpecError> {
-    if ks.spec.decryption.is_some() {
-        return Err(SpecError::UnsupportedDecryption);
-    }
-    if ks.spec.kube_config.is_some() {
-        return Err(SpecError::UnsupportedKubeConfig);
-    }
-    Ok(())
-}
-
-/// After a driver error (status write, finalizer): retry soon.
-pub fn error_policy(ks: Arc<Kustomization>, err: &ReconcileError, _ctx: Arc<Context>) -> Action {
-    tracing::warn!(name = %ks.name_any(), namespace = ?ks.namespace(), error = %err, "reconcile failed");
-    Action::requeue(Duration::from_secs(10))
+    Ok(Ready {
+        reason: RECONCILIATION_SUCCEEDED_REASON,
+        message: format!("Applied revision: {revision}"),
+    })
 }

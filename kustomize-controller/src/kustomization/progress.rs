@@ -9,7 +9,7 @@
 use ferroflux_api::duration::format_duration;
 use ferroflux_api::kustomize::v1::{Kustomization, KustomizationStatus};
 use ferroflux_api::meta as reasons;
-use ferroflux_runtime::conditions;
+use ferroflux_runtime::conditions::{self, Status};
 use ferroflux_runtime::status::apply_status;
 use kube::Api;
 use std::time::Duration;
@@ -42,28 +42,20 @@ pub async fn mark_progressing(
     conditions::set(
         &mut status.conditions,
         reasons::READY_CONDITION,
-        false,
+        Status::Unknown,
         reasons::PROGRESSING_REASON,
         "Reconciliation in progress",
         generation,
     );
-    // `set` takes a bool; Flux's in-progress Ready is Unknown.
-    if let Some(ready) = status
-        .conditions
-        .iter_mut()
-        .find(|c| c.type_ == reasons::READY_CONDITION)
-    {
-        ready.status = "Unknown".to_string();
-    }
     conditions::set(
         &mut status.conditions,
         reasons::RECONCILING_CONDITION,
-        true,
+        Status::True,
         reasons::PROGRESSING_REASON,
         &message,
         generation,
     );
-    if let Err(e) = apply_status(api, ks, &ctx.field_manager, status).await {
+    if let Err(e) = apply_status(api, ks, &ctx.driver.field_manager, status).await {
         tracing::warn!(error = %e, "failed to write the in-progress status");
     }
 }

@@ -4,17 +4,26 @@
 
 use ferroflux_api::kustomize::v1::Kustomization;
 use ferroflux_api::meta as reasons;
+use ferroflux_api::source::v1::{Bucket, ExternalArtifact, GitRepository, OCIRepository};
 use ferroflux_runtime::artifact::fetch::FetchError;
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
 use kube::ResourceExt;
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
+use kube::api::{Api, ApiResource, DynamicObject};
 use serde_json::Value;
 use tempfile::TempDir;
 
 use super::Context;
 
-/// The group of every source kind.
-pub const SOURCE_GROUP: &str = "source.toolkit.fluxcd.io";
+/// The API resource of a source kind a Kustomization may refer to, from the API types.
+pub fn source_resource(kind: &str) -> Option<ApiResource> {
+    Some(match kind {
+        "GitRepository" => ApiResource::erase::<GitRepository>(&()),
+        "OCIRepository" => ApiResource::erase::<OCIRepository>(&()),
+        "Bucket" => ApiResource::erase::<Bucket>(&()),
+        "ExternalArtifact" => ApiResource::erase::<ExternalArtifact>(&()),
+        _ => return None,
+    })
+}
 
 /// What failed while obtaining the artifact.
 #[derive(Debug, thiserror::Error)]
@@ -114,20 +123,17 @@ pub async fn fetch_artifact(
 /// yet) from the API server.
 async fn read_artifact(ks: &Kustomization, ctx: &Context) -> Result<(String, Value), SourceError> {
     let source_ref = &ks.spec.source_ref;
-    let plural = match source_ref.kind.as_str() {
-        "GitRepository" => "gitrepositories",
-        "OCIRepository" => "ocirepositories",
-        "Bucket" => "buckets",
-        "ExternalArtifact" => "externalartifacts",
-        other => return Err(SourceError::UnsupportedKind(other.to_string())),
+    let Some(mut resource) = source_resource(&source_ref.kind) else {
+        return Err(SourceError::UnsupportedKind(source_ref.kind.clone()));
     };
-    let version = source_ref
+    if let Some((_, version)) = source_ref
         .api_version
         .as_deref()
-        .and_then(|av| av.rsplit_once('/').map(|(_, v)| v.to_string()))
-        .unwrap_or_else(|| "v1".to_string());
-    let gvk = GroupVersionKind::gvk(SOURCE_GROUP, &version, &source_ref.kind);
-    let resource = ApiResource::from_gvk_with_plural(&gvk, plural);
+        .and_then(|av| av.rsplit_once('/'))
+    {
+        resource.version = version.to_string();
+        resource.api_version = format!("{}/{version}", resource.group);
+    }
     let namespace = source_ref
         .namespace
         .clone()
@@ -139,7 +145,8 @@ async fn read_artifact(ks: &Kustomization, ctx: &Context) -> Result<(String, Val
     {
         return Ok((name, artifact));
     }
-    let api: Api<DynamicObject> = Api::namespaced_with(ctx.client.clone(), &namespace, &resource);
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(ctx.driver.client.clone(), &namespace, &resource);
     let source = match api.get_opt(&source_ref.name).await {
         Ok(Some(source)) => source,
         Ok(None) => return Err(SourceError::SourceNotFound(name)),

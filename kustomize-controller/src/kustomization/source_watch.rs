@@ -5,6 +5,7 @@
 //! thousands of sources holds a few hundred bytes per source.
 
 use ferroflux_api::kustomize::v1::Kustomization;
+use ferroflux_runtime::reconcile::{Parsed, RecentRuns};
 use kube::ResourceExt;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind};
 use kube::runtime::controller::Controller;
@@ -15,17 +16,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use super::runs::RecentRuns;
-use super::source::SOURCE_GROUP;
+use super::source::source_resource;
 
 /// How often to look again for the source CRDs while they are not installed yet.
 const CRD_POLL: Duration = Duration::from_secs(2);
 
-/// The watched source kinds with their plural.
-const WATCHED_KINDS: [(&str, &str); 2] = [
-    ("GitRepository", "gitrepositories"),
-    ("OCIRepository", "ocirepositories"),
-];
+/// The watched source kinds.
+const WATCHED_KINDS: [&str; 2] = ["GitRepository", "OCIRepository"];
 
 /// The last seen `status.artifact` of every watched source, per kind.
 #[derive(Default)]
@@ -68,7 +65,9 @@ fn slim_source(source: &mut DynamicObject) {
 /// controller cannot add watches once running. Flux's controller likewise needs the source CRDs
 /// before it starts. Logs what it waits for every 30 seconds.
 async fn wait_for_git_repository_crd(client: &kube::Client) {
-    let gvk = GroupVersionKind::gvk(SOURCE_GROUP, "v1", "GitRepository");
+    let gvk = source_resource("GitRepository")
+        .map(|r| GroupVersionKind::gvk(&r.group, &r.version, &r.kind));
+    let Some(gvk) = gvk else { return };
     let started = std::time::Instant::now();
     let mut last_log: Option<std::time::Instant> = None;
     while let Err(e) = kube::discovery::pinned_kind(client, &gvk).await {
@@ -91,21 +90,23 @@ async fn wait_for_git_repository_crd(client: &kube::Client) {
 /// set; if it is still missing then, it is not watched (a watch on it would fail in a tight
 /// loop) and Kustomizations using it read it from the API server and reconcile on their interval.
 pub async fn watch_sources(
-    controller: Controller<Kustomization>,
+    controller: Controller<Parsed<Kustomization>>,
     client: &kube::Client,
     namespace: Option<&str>,
     runs: &Arc<RecentRuns>,
     cache: &SourceCache,
-) -> Controller<Kustomization> {
+) -> Controller<Parsed<Kustomization>> {
     let mut controller = controller;
     wait_for_git_repository_crd(client).await;
-    for (kind, plural) in WATCHED_KINDS {
-        let gvk = GroupVersionKind::gvk(SOURCE_GROUP, "v1", kind);
+    for kind in WATCHED_KINDS {
+        let Some(resource) = source_resource(kind) else {
+            continue;
+        };
+        let gvk = GroupVersionKind::gvk(&resource.group, &resource.version, kind);
         if let Err(e) = kube::discovery::pinned_kind(client, &gvk).await {
             tracing::warn!(%kind, error = %e, "source kind not served, not watching it");
             continue;
         }
-        let resource = ApiResource::from_gvk_with_plural(&gvk, plural);
         let api: Api<DynamicObject> = match namespace {
             Some(ns) => Api::namespaced_with(client.clone(), ns, &resource),
             None => Api::all_with(client.clone(), &resource),
@@ -126,9 +127,9 @@ pub async fn watch_sources(
 /// its artifact revision is new.
 fn revision_trigger(
     kind: &'static str,
-    kustomizations: Store<Kustomization>,
+    kustomizations: Store<Parsed<Kustomization>>,
     runs: Arc<RecentRuns>,
-) -> impl Fn(DynamicObject) -> Vec<ObjectRef<Kustomization>> + Send + Sync + 'static {
+) -> impl Fn(DynamicObject) -> Vec<ObjectRef<Parsed<Kustomization>>> + Send + Sync + 'static {
     // The last artifact revision seen per source (namespace, name).
     let revisions: Mutex<HashMap<(String, String), String>> = Mutex::default();
     move |source| {
@@ -150,7 +151,10 @@ fn revision_trigger(
             .state()
             .into_iter()
             .filter(|ks| {
-                let r = &ks.spec.source_ref;
+                let Some(valid) = ks.valid() else {
+                    return false;
+                };
+                let r = &valid.spec.source_ref;
                 let ks_ns = ks.namespace().unwrap_or_default();
                 r.kind == kind
                     && r.name == name
@@ -211,8 +215,7 @@ mod tests {
             None,
             "nothing watched"
         );
-        let gvk = GroupVersionKind::gvk(SOURCE_GROUP, "v1", "GitRepository");
-        let resource = ApiResource::from_gvk_with_plural(&gvk, "gitrepositories");
+        let resource = source_resource("GitRepository").unwrap();
         let mut writer = reflector::store::Writer::new(resource.clone());
         cache.insert("GitRepository", resource, writer.as_reader());
         let mut source: DynamicObject = serde_json::from_value(json!({

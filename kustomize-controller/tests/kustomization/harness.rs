@@ -6,6 +6,7 @@ use ferroflux_api::source::v1::GitRepository;
 use ferroflux_e2e::{api_resource, ensure_cluster, eventually};
 use ferroflux_runtime::artifact::archive::{KeepAll, write_archive};
 use ferroflux_runtime::artifact::digest::sha256_of;
+use ferroflux_runtime::reconcile::{Driver, WatchScope};
 use kube::Client;
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kustomize_controller::Context;
@@ -99,14 +100,14 @@ pub async fn set_git_repository(client: &Client, ns: &str, name: &str, artifact:
 pub async fn start_controller(ns: &str) {
     let env = ensure_cluster();
     let client = env.client().await;
-    let ctx = Context::new(client, env.kube_config().await)
+    let driver = Driver::new(client, kustomize_controller::CONTROLLER_NAME);
+    let ctx = Context::new(driver, env.kube_config().await)
         .with_poll_interval(Duration::from_millis(500));
-    tokio::spawn(kustomize_controller::run(
-        Arc::new(ctx),
-        Some(ns.to_string()),
-        "",
-        2,
-    ));
+    let scope = WatchScope {
+        namespace: Some(ns.to_string()),
+        label_selector: String::new(),
+    };
+    tokio::spawn(kustomize_controller::run(Arc::new(ctx), scope, 2));
 }
 
 /// Creates a Kustomization with the given spec (sourceRef and interval defaulted).

@@ -1,6 +1,6 @@
 //! The generic traits give the same answers as the typed fields, for every kind.
 
-use ferroflux_api::meta::{ObjectWithArtifact, ObjectWithConditions, is_ready};
+use ferroflux_api::meta::{ObjectWithArtifact, ObjectWithConditions};
 use serde::de::DeserializeOwned;
 
 fn load<T: DeserializeOwned>(file: &str, kind: &str) -> Vec<T> {
@@ -19,7 +19,8 @@ fn load<T: DeserializeOwned>(file: &str, kind: &str) -> Vec<T> {
 fn conditions_and_reconcile_request_are_read_generically() {
     let repo: ferroflux_api::source::v1::GitRepository =
         load("gitrepository.yaml", "GitRepository").remove(0);
-    assert!(is_ready(repo.conditions()));
+    let ready = repo.conditions().iter().find(|c| c.type_ == "Ready");
+    assert_eq!(ready.map(|c| c.status.as_str()), Some("True"));
     assert_eq!(repo.observed_generation(), Some(3));
     assert_eq!(
         repo.last_handled_reconcile_at(),

@@ -26,6 +26,37 @@ pub enum ErrorKind {
     Generic,
 }
 
+/// A condition's status. Kubernetes writes it as the strings `True`, `False` and `Unknown`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The condition holds.
+    True,
+    /// The condition does not hold.
+    False,
+    /// It is not known yet (Flux's `Ready` while a reconciliation is in progress).
+    Unknown,
+}
+
+impl Status {
+    /// The string Kubernetes stores.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::True => "True",
+            Status::False => "False",
+            Status::Unknown => "Unknown",
+        }
+    }
+
+    /// The status of a condition as stored; anything but `True`/`False` reads as `Unknown`.
+    pub fn of(condition: &Condition) -> Self {
+        match condition.status.as_str() {
+            "True" => Status::True,
+            "False" => Status::False,
+            _ => Status::Unknown,
+        }
+    }
+}
+
 /// A step error that knows its Flux condition reason and its [`ErrorKind`].
 pub trait StepError: std::error::Error {
     /// The Flux reason written on the failing condition and on `Ready`.
@@ -39,24 +70,33 @@ pub fn get<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Condition
     conditions.iter().find(|c| c.type_ == type_)
 }
 
+/// The status of the condition of the given type, if present.
+pub fn status(conditions: &[Condition], type_: &str) -> Option<Status> {
+    get(conditions, type_).map(Status::of)
+}
+
 /// True when the condition of the given type exists with status `True`.
 pub fn is_true(conditions: &[Condition], type_: &str) -> bool {
-    get(conditions, type_).is_some_and(|c| c.status == "True")
+    status(conditions, type_) == Some(Status::True)
+}
+
+/// True when `Ready` exists with status `True`.
+pub fn is_ready(conditions: &[Condition]) -> bool {
+    is_true(conditions, READY)
 }
 
 /// Sets a condition, keeping its `lastTransitionTime` when the status did not change.
 pub fn set(
     conditions: &mut Vec<Condition>,
     type_: &str,
-    status: bool,
+    status: Status,
     reason: &str,
     message: &str,
     generation: Option<i64>,
 ) {
-    let status = if status { "True" } else { "False" }.to_string();
     let new = Condition {
         type_: type_.to_string(),
-        status,
+        status: status.as_str().to_string(),
         reason: reason.to_string(),
         message: truncate_message(message),
         observed_generation: generation,
@@ -76,6 +116,80 @@ pub fn set(
         }
         None => conditions.push(new),
     }
+}
+
+/// Records a step's failure on the step's own abnormal condition (`type_` = True with the
+/// error's reason and message), so [`summarize`] can rank it by the kind's negative polarity.
+pub fn mark_failed(
+    conditions: &mut Vec<Condition>,
+    type_: &str,
+    err: &dyn StepError,
+    generation: Option<i64>,
+) {
+    let message = err.to_string();
+    set(
+        conditions,
+        type_,
+        Status::True,
+        err.reason(),
+        &message,
+        generation,
+    );
+}
+
+/// Records a step's result on its own abnormal condition: an error sets `type_` (see
+/// [`mark_failed`]), success removes it. Returns the result for `?`.
+pub fn track<T, E: StepError>(
+    conditions: &mut Vec<Condition>,
+    type_: &str,
+    result: Result<T, E>,
+    generation: Option<i64>,
+) -> Result<T, E> {
+    match &result {
+        Ok(_) => remove(conditions, type_),
+        Err(e) => mark_failed(conditions, type_, e, generation),
+    }
+    result
+}
+
+/// Declares a kind's `Failure`: one variant per step error, each converting with `?` and
+/// answering [`StepError`] with the step's own reason and kind.
+///
+/// ```ignore
+/// ferroflux_runtime::step_failures! {
+///     /// Any step's failure, as the driver sees it.
+///     pub enum Failure {
+///         /// The spec cannot be acted on.
+///         Spec(SpecError),
+///         /// The source could not be fetched.
+///         Source(SourceError),
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! step_failures {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident($error:ty)),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, thiserror::Error)]
+        $vis enum $name {
+            $($(#[$vmeta])* #[error(transparent)] $variant(#[from] $error)),+
+        }
+
+        impl $crate::conditions::StepError for $name {
+            fn reason(&self) -> &'static str {
+                match self {
+                    $($name::$variant(e) => $crate::conditions::StepError::reason(e)),+
+                }
+            }
+            fn kind(&self) -> $crate::conditions::ErrorKind {
+                match self {
+                    $($name::$variant(e) => $crate::conditions::StepError::kind(e)),+
+                }
+            }
+        }
+    };
 }
 
 /// Removes the condition of the given type, if present.
@@ -159,7 +273,7 @@ pub fn summarize(
         Outcome::Succeeded { reason, message } => {
             remove(conditions, RECONCILING);
             remove(conditions, STALLED);
-            set(conditions, READY, true, reason, message, generation);
+            set(conditions, READY, Status::True, reason, message, generation);
         }
         Outcome::Failed {
             reason,
@@ -169,19 +283,26 @@ pub fn summarize(
             let (ready_reason, ready_message) = negative_polarity
                 .iter()
                 .filter_map(|t| get(conditions, t))
-                .find(|c| c.status == "True")
+                .find(|c| Status::of(c) == Status::True)
                 .map(|c| (c.reason.clone(), c.message.clone()))
                 .unwrap_or_else(|| (reason.clone(), message.clone()));
             if *kind == ErrorKind::Stalling {
                 remove(conditions, RECONCILING);
-                set(conditions, STALLED, true, reason, message, generation);
+                set(
+                    conditions,
+                    STALLED,
+                    Status::True,
+                    reason,
+                    message,
+                    generation,
+                );
             } else {
                 remove(conditions, STALLED);
                 let retry = format!("retrying: {message}");
                 set(
                     conditions,
                     RECONCILING,
-                    true,
+                    Status::True,
                     PROGRESSING_WITH_RETRY,
                     &retry,
                     generation,
@@ -190,7 +311,7 @@ pub fn summarize(
             set(
                 conditions,
                 READY,
-                false,
+                Status::False,
                 &ready_reason,
                 &ready_message,
                 generation,

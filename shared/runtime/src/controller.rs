@@ -7,13 +7,25 @@ use crate::admin::{self, Readiness};
 use crate::events::EventPublisher;
 use crate::flags::{ControllerFlags, LogEncoding};
 use crate::metrics::Metrics;
+use crate::reconcile::{Driver, Shutdown};
 
 /// What went wrong while starting a controller.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    /// The kubeconfig could not be read or no cluster configuration was found.
+    /// The kubeconfig named by `--kubeconfig` could not be read.
+    #[error("reading kubeconfig {path}: {source}")]
+    ReadKubeConfig {
+        /// The `--kubeconfig` path.
+        path: std::path::PathBuf,
+        /// Why it could not be read.
+        source: kube::config::KubeconfigError,
+    },
+    /// The kubeconfig does not make a usable client configuration.
     #[error("loading Kubernetes client configuration: {0}")]
-    LoadKubeConfig(String),
+    LoadKubeConfig(#[source] kube::config::KubeconfigError),
+    /// Neither in-cluster configuration nor `$KUBECONFIG` was found.
+    #[error("finding Kubernetes client configuration: {0}")]
+    InferConfig(#[source] kube::config::InferConfigError),
     /// The Kubernetes client could not be built.
     #[error("building Kubernetes client: {0}")]
     BuildClient(#[source] kube::Error),
@@ -27,7 +39,7 @@ pub enum StartupError {
     },
     /// The leader election Lease could not be used.
     #[error("leader election: {0}")]
-    LeaderElection(String),
+    LeaderElection(#[source] kube_lease_manager::LeaseManagerError),
 }
 
 /// Everything a controller needs once started.
@@ -37,6 +49,10 @@ pub struct Runtime {
     pub name: String,
     /// Client for the cluster.
     pub client: kube::Client,
+    /// The configuration `client` was built from (impersonating clients are made from it).
+    pub config: kube::Config,
+    /// Asked for by SIGTERM or Ctrl-C.
+    pub shutdown: Shutdown,
     /// Publisher of Kubernetes Events and notification-controller events.
     pub events: EventPublisher,
     /// The controller's metrics.
@@ -59,21 +75,41 @@ pub fn init_logging(flags: &ControllerFlags) {
     };
 }
 
-/// Builds a client from `--kubeconfig`, else in-cluster config or `$KUBECONFIG`.
-pub async fn kube_client(flags: &ControllerFlags) -> Result<kube::Client, StartupError> {
-    let config = match &flags.kubeconfig {
+/// The client configuration from `--kubeconfig`, else in-cluster config or `$KUBECONFIG`.
+pub async fn kube_config(flags: &ControllerFlags) -> Result<kube::Config, StartupError> {
+    load_kube_config(flags.kubeconfig.as_deref(), None).await
+}
+
+/// The one kubeconfig loader of the controllers and the CLI: the kubeconfig at `path` when
+/// given, else `$KUBECONFIG` or `~/.kube/config`, else the in-cluster configuration; `context`
+/// picks a context other than the current one.
+pub async fn load_kube_config(
+    path: Option<&std::path::Path>,
+    context: Option<&str>,
+) -> Result<kube::Config, StartupError> {
+    let options = kube::config::KubeConfigOptions {
+        context: context.map(str::to_string),
+        ..Default::default()
+    };
+    match path {
         Some(path) => {
-            let kubeconfig = kube::config::Kubeconfig::read_from(path)
-                .map_err(|e| StartupError::LoadKubeConfig(e.to_string()))?;
-            kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+            let kubeconfig = kube::config::Kubeconfig::read_from(path).map_err(|source| {
+                StartupError::ReadKubeConfig {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            })?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
-                .map_err(|e| StartupError::LoadKubeConfig(e.to_string()))?
+                .map_err(StartupError::LoadKubeConfig)
         }
+        None if context.is_some() => kube::Config::from_kubeconfig(&options)
+            .await
+            .map_err(StartupError::LoadKubeConfig),
         None => kube::Config::infer()
             .await
-            .map_err(|e| StartupError::LoadKubeConfig(e.to_string()))?,
-    };
-    kube::Client::try_from(config).map_err(StartupError::BuildClient)
+            .map_err(StartupError::InferConfig),
+    }
 }
 
 impl Runtime {
@@ -82,7 +118,8 @@ impl Runtime {
     /// When leadership is lost later the process exits, as Flux's controllers do.
     pub async fn start(name: &str, flags: ControllerFlags) -> Result<Self, StartupError> {
         crate::tls::install_crypto_provider();
-        let client = kube_client(&flags).await?;
+        let config = kube_config(&flags).await?;
+        let client = kube::Client::try_from(config.clone()).map_err(StartupError::BuildClient)?;
         let metrics = Arc::new(Metrics::new());
         let readiness = Readiness::default();
         for (addr, router) in [
@@ -107,7 +144,7 @@ impl Runtime {
             let mut leader =
                 crate::leader::acquire_leadership(client.clone(), name, &namespace, &identity)
                     .await
-                    .map_err(|e| StartupError::LeaderElection(e.to_string()))?;
+                    .map_err(StartupError::LeaderElection)?;
             tracing::info!(%identity, "acquired leadership");
             tokio::spawn(async move {
                 while leader.changed().await.is_ok() {
@@ -123,10 +160,28 @@ impl Runtime {
         Ok(Self {
             name: name.to_string(),
             client,
+            config,
+            shutdown: Shutdown::on_signals(),
             events,
             metrics,
             readiness,
             flags,
         })
+    }
+}
+
+impl Runtime {
+    /// A reconcile driver writing as this controller, with its events, metrics, retry flags
+    /// and shutdown signal.
+    pub fn driver(&self) -> Driver {
+        Driver {
+            client: self.client.clone(),
+            field_manager: self.name.clone(),
+            events: Some(self.events.clone()),
+            metrics: Some(self.metrics.clone()),
+            backoff: self.flags.retry_backoff(),
+            runs: Default::default(),
+            shutdown: self.shutdown.clone(),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod health;
 pub mod leader;
 pub mod metrics;
 pub mod postbuild;
+pub mod reconcile;
 pub mod retry;
 pub mod ssa;
 pub mod status;

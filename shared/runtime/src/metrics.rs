@@ -86,16 +86,12 @@ impl Metrics {
     }
 
     /// Sets `gotk_reconcile_condition` for `Ready`: 1 for the current status, 0 for the others.
-    /// With `deleted`, only the `Deleted` series is 1.
-    pub fn record_ready(&self, object: &ObjectLabels, conditions: &[Condition], deleted: bool) {
-        let current = if deleted {
-            "Deleted"
-        } else {
-            crate::conditions::get(conditions, crate::conditions::READY)
-                .map(|c| c.status.as_str())
-                .unwrap_or("Unknown")
-        };
-        for status in ["True", "False", "Unknown", "Deleted"] {
+    /// (A deleted object's series are removed, see [`Metrics::remove_object`].)
+    pub fn record_ready(&self, object: &ObjectLabels, conditions: &[Condition]) {
+        let current = crate::conditions::status(conditions, crate::conditions::READY)
+            .unwrap_or(crate::conditions::Status::Unknown)
+            .as_str();
+        for status in ["True", "False", "Unknown"] {
             let labels = ConditionLabels {
                 kind: object.kind.clone(),
                 name: object.name.clone(),
@@ -112,6 +108,22 @@ impl Metrics {
     /// Sets `gotk_suspend_status` to 1 when the object is suspended.
     pub fn record_suspend(&self, object: &ObjectLabels, suspended: bool) {
         self.suspend.get_or_create(object).set(i64::from(suspended));
+    }
+
+    /// Removes every series of a deleted object, so dashboards stop showing it.
+    pub fn remove_object(&self, object: &ObjectLabels) {
+        self.duration.remove(object);
+        self.suspend.remove(object);
+        for status in ["True", "False", "Unknown", "Deleted"] {
+            // `Deleted` too: earlier versions marked deleted objects with it.
+            self.condition.remove(&ConditionLabels {
+                kind: object.kind.clone(),
+                name: object.name.clone(),
+                namespace: object.namespace.clone(),
+                r#type: crate::conditions::READY.to_string(),
+                status: status.to_string(),
+            });
+        }
     }
 
     /// Renders all metrics in the Prometheus text format.
@@ -136,7 +148,7 @@ mod tests {
             namespace: "flux-system".into(),
         };
         m.observe_duration(&obj, 0.2);
-        m.record_ready(&obj, &[], false);
+        m.record_ready(&obj, &[]);
         m.record_suspend(&obj, true);
         let text = m.encode();
         assert!(text.contains("gotk_reconcile_duration_seconds_bucket{"));
@@ -144,5 +156,24 @@ mod tests {
             "gotk_reconcile_condition{kind=\"GitRepository\",name=\"podinfo\",namespace=\"flux-system\",type=\"Ready\",status=\"Unknown\"} 1"
         ));
         assert!(text.contains("gotk_suspend_status{kind=\"GitRepository\",name=\"podinfo\",namespace=\"flux-system\"} 1"));
+    }
+
+    #[test]
+    fn a_removed_object_leaves_no_series() {
+        let m = Metrics::new();
+        let labels = |name: &str| ObjectLabels {
+            kind: "Kustomization".into(),
+            name: name.into(),
+            namespace: "apps".into(),
+        };
+        for name in ["gone", "kept"] {
+            m.observe_duration(&labels(name), 0.1);
+            m.record_ready(&labels(name), &[]);
+            m.record_suspend(&labels(name), false);
+        }
+        m.remove_object(&labels("gone"));
+        let text = m.encode();
+        assert!(!text.contains("name=\"gone\""), "{text}");
+        assert!(text.contains("name=\"kept\""), "{text}");
     }
 }

@@ -1,29 +1,37 @@
 //! The artifact step: archive the checkout (with ignore rules) into storage, garbage-collect
-//! older artifacts. The driver sets `ArtifactInStorage=True` and removes
-//! `StorageOperationFailed` on success, and sets `StorageOperationFailed=True` from its error.
+//! older artifacts, and record the artifact in status (announcing a new one with a
+//! `NewArtifact` event). Its errors set `StorageOperationFailed=True`; success sets
+//! `ArtifactInStorage=True`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use ferroflux_api::meta::{self, Artifact};
+use ferroflux_api::source::v1::{GitRepository, GitRepositoryInclude, GitRepositoryStatus};
+use ferroflux_runtime::artifact::source_ignore::SourceIgnore;
 use ferroflux_runtime::artifact::storage::{Storage, StorageError};
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
+use ferroflux_runtime::events::Severity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kube::Resource;
 
-use ferroflux_runtime::artifact::source_ignore::SourceIgnore;
+use crate::context::Context;
 
 /// Why the artifact could not be stored.
 #[derive(Debug, thiserror::Error)]
 pub enum ArtifactError {
+    /// No temporary directory for the checkout could be made.
+    #[error("creating a work directory: {0}")]
+    WorkDir(#[source] std::io::Error),
     /// Reading `.sourceignore` files failed.
     #[error("failed to load ignore patterns: {0}")]
-    LoadIgnoreRules(std::io::Error),
+    LoadIgnoreRules(#[source] std::io::Error),
     /// Writing the archive or collecting garbage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
     /// The blocking archive task failed.
     #[error("archive task failed: {0}")]
-    ArchiveTask(String),
+    ArchiveTask(#[source] tokio::task::JoinError),
 }
 
 impl StepError for ArtifactError {
@@ -78,7 +86,7 @@ pub async fn store_artifact(
         Ok(stored)
     })
     .await
-    .map_err(|e| ArtifactError::ArchiveTask(e.to_string()))??;
+    .map_err(ArtifactError::ArchiveTask)??;
     Ok(Artifact {
         path: stored.path,
         url: stored.url,
@@ -88,4 +96,45 @@ pub async fn store_artifact(
         size: Some(stored.size as i64),
         metadata: (!req.metadata.is_empty()).then_some(req.metadata),
     })
+}
+
+/// Records a stored artifact in `status` with what it was built from, and announces it with a
+/// `NewArtifact` event when it differs from the one in status.
+pub async fn record_artifact(
+    repo: &GitRepository,
+    ctx: &Context,
+    status: &mut GitRepositoryStatus,
+    artifact: Artifact,
+    includes: &[(GitRepositoryInclude, Artifact)],
+    commit_message: &str,
+) {
+    let same = status.artifact.as_ref().is_some_and(|old| {
+        old.digest == artifact.digest
+            && old.revision == artifact.revision
+            && old.url == artifact.url
+    });
+    if !same {
+        if let Some(events) = &ctx.driver.events {
+            let metadata = BTreeMap::from([
+                (
+                    "revision".to_string(),
+                    artifact.revision.clone().unwrap_or_default(),
+                ),
+                (
+                    "digest".to_string(),
+                    artifact.digest.clone().unwrap_or_default(),
+                ),
+            ]);
+            let message = format!("stored artifact for commit '{commit_message}'");
+            let object = repo.object_ref(&());
+            events
+                .publish(&object, Severity::Info, "NewArtifact", &message, &metadata)
+                .await;
+        }
+        status.artifact = Some(artifact);
+    }
+    status.included_artifacts =
+        (!includes.is_empty()).then(|| includes.iter().map(|(_, a)| a.clone()).collect());
+    status.observed_ignore = repo.spec.ignore.clone();
+    status.observed_include = repo.spec.include.clone();
 }

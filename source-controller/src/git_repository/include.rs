@@ -2,11 +2,12 @@
 //! (`spec.include[].repository`, `fromPath`, `toPath`).
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use ferroflux_api::meta::Artifact;
 use ferroflux_api::source::v1::{GitRepository, GitRepositoryInclude};
 use ferroflux_runtime::artifact::fetch::{ArtifactFetcher, FetchError};
+use ferroflux_runtime::artifact::path::safe_relative;
 use ferroflux_runtime::conditions::{ErrorKind, StepError};
 use kube::Api;
 
@@ -168,18 +169,6 @@ pub async fn copy_includes(
     Ok(())
 }
 
-fn safe_relative(p: &str) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in Path::new(p).components() {
-        match c {
-            Component::Normal(x) => out.push(x),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 /// Copies regular files and directories (never links) from `from` to `to`.
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
@@ -194,17 +183,4 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn include_paths_must_stay_inside() {
-        assert_eq!(safe_relative("./a/b"), Some(PathBuf::from("a/b")));
-        assert_eq!(safe_relative("."), Some(PathBuf::new()));
-        assert!(safe_relative("../x").is_none());
-        assert!(safe_relative("/etc").is_none());
-    }
 }

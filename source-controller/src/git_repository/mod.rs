@@ -1,148 +1,202 @@
-//! GitRepository reconciler: a short driver over the steps in the sibling files.
+//! GitRepository: its condition table and its steps, run by the runtime's reconcile driver
+//! ([`ferroflux_runtime::reconcile`]).
 //!
-//! Steps: [`validate`] (unsupported fields), [`include`] (included artifacts), [`source`]
-//! (fetch), [`artifact`] (archive + store). Each returns its own error; the driver records the
-//! step's abnormal condition, then [`summarize`](ferroflux_runtime::conditions::summarize)
-//! derives Ready/Reconciling/Stalled, and the status is written once, only when it changed.
+//! Steps, in order: [`validate`] (unsupported fields), [`include`] (resolve the included
+//! repositories), [`source`] (credentials, then fetch), [`include`] again (copy the included
+//! trees in), [`artifact`] (archive and store). Each step's error sets its own abnormal
+//! condition; the driver derives `Ready`, `Reconciling` and `Stalled` and writes the status.
 
 pub mod artifact;
 pub mod auth;
 pub mod checkout;
 pub mod include;
 pub mod refs;
+mod reuse;
 pub mod source;
-mod status;
 mod transport;
 pub mod validate;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
-use ferroflux_api::meta;
-use ferroflux_api::source::v1::GitRepository;
-use ferroflux_runtime::conditions::{ErrorKind, Outcome};
+use ferroflux_api::meta::{
+    ARTIFACT_IN_STORAGE_CONDITION, ARTIFACT_OUTDATED_CONDITION, FETCH_FAILED_CONDITION,
+    INCLUDE_UNAVAILABLE_CONDITION, STORAGE_OPERATION_FAILED_CONDITION, SUCCEEDED_REASON,
+};
+use ferroflux_api::source::v1::{GitRepository, GitRepositoryStatus};
+use ferroflux_runtime::conditions::{self, Status, track};
+use ferroflux_runtime::reconcile::{
+    self as driver, ConditionTable, DriverError, Intervals, KindTable, Parsed, Ready, SpecError,
+};
+use k8s_openapi::api::core::v1::Secret;
 use kube::runtime::controller::Action;
-use kube::runtime::finalizer::{Event as Finalizer, finalizer};
 use kube::{Api, ResourceExt};
 
 use crate::context::Context;
+use artifact::{ArtifactError, ArtifactRequest};
+use checkout::Fetched;
+use include::IncludeError;
+use source::SourceError;
 
-/// Abnormal conditions of a GitRepository, in the priority order used for `Ready`'s reason.
-pub const NEGATIVE_POLARITY: &[&str] = &[
-    meta::FETCH_FAILED_CONDITION,
-    meta::INCLUDE_UNAVAILABLE_CONDITION,
-    meta::STORAGE_OPERATION_FAILED_CONDITION,
-    meta::ARTIFACT_OUTDATED_CONDITION,
-];
+/// The conditions of a GitRepository; the abnormal ones in the priority order that picks
+/// `Ready`'s reason.
+pub const CONDITIONS: ConditionTable = ConditionTable {
+    owned: &[
+        FETCH_FAILED_CONDITION,
+        INCLUDE_UNAVAILABLE_CONDITION,
+        STORAGE_OPERATION_FAILED_CONDITION,
+        ARTIFACT_OUTDATED_CONDITION,
+        ARTIFACT_IN_STORAGE_CONDITION,
+    ],
+    negative_polarity: &[
+        FETCH_FAILED_CONDITION,
+        INCLUDE_UNAVAILABLE_CONDITION,
+        STORAGE_OPERATION_FAILED_CONDITION,
+        ARTIFACT_OUTDATED_CONDITION,
+    ],
+};
 
-/// Errors that escape a reconciliation (the steps' errors are recorded in status instead).
-#[derive(Debug, thiserror::Error)]
-pub enum ReconcileError {
-    /// Adding/removing the finalizer or cleaning up failed.
-    #[error("finalizer: {0}")]
-    Finalizer(String),
-    /// Writing status failed.
-    #[error("writing status: {0}")]
-    WriteStatus(#[source] kube::Error),
+const KIND: KindTable<GitRepository> = KindTable {
+    conditions: CONDITIONS,
+    intervals: validate::intervals,
+    revision: |status: &GitRepositoryStatus| status.artifact.as_ref()?.revision.clone(),
+    // New artifacts are announced by the artifact step (`NewArtifact`), as Flux does.
+    success_event: false,
+};
+
+ferroflux_runtime::step_failures! {
+    /// Any step's failure, as the driver sees it.
+    pub enum Failure {
+        /// The spec cannot be acted on.
+        Spec(SpecError),
+        /// An included repository is not available.
+        Include(IncludeError),
+        /// The repository could not be fetched.
+        Source(SourceError),
+        /// The artifact could not be stored.
+        Artifact(ArtifactError),
+    }
 }
 
-/// Reconciles one GitRepository: finalizer handling, then [`apply`] or [`cleanup`].
+/// Reconciles one GitRepository through the driver.
 pub async fn reconcile(
-    obj: Arc<GitRepository>,
+    obj: Arc<Parsed<GitRepository>>,
     ctx: Arc<Context>,
-) -> Result<Action, ReconcileError> {
-    let ns = obj.namespace().unwrap_or_default();
-    let api: Api<GitRepository> = Api::namespaced(ctx.client.clone(), &ns);
-    finalizer(&api, meta::FINALIZER, obj, |event| async {
-        match event {
-            Finalizer::Apply(obj) => apply(obj, &ctx).await,
-            Finalizer::Cleanup(obj) => cleanup(obj, &ctx).await,
-        }
-    })
+) -> Result<Action, DriverError> {
+    driver::reconcile(
+        obj,
+        &ctx.driver,
+        &KIND,
+        async |repo, status, intervals| run_steps(repo, &ctx, status, intervals).await,
+        async |repo| cleanup(repo, &ctx),
+    )
     .await
-    .map_err(|e| match e {
-        kube::runtime::finalizer::Error::ApplyFailed(e)
-        | kube::runtime::finalizer::Error::CleanupFailed(e) => e,
-        other => ReconcileError::Finalizer(other.to_string()),
-    })
 }
 
 /// Requeue after an error that escaped the status (API errors), with the object's backoff.
-pub fn error_policy(obj: Arc<GitRepository>, err: &ReconcileError, ctx: Arc<Context>) -> Action {
-    tracing::warn!(%err, "reconciliation failed");
-    Action::requeue(ctx.retry.failed(&retry_key(&obj)))
+pub fn error_policy(
+    obj: Arc<Parsed<GitRepository>>,
+    err: &DriverError,
+    ctx: Arc<Context>,
+) -> Action {
+    driver::error_policy(obj.as_ref(), err, &ctx.driver)
 }
 
-/// The key of an object's failure count: its UID, so a re-created object starts afresh.
-fn retry_key(obj: &GitRepository) -> String {
-    obj.uid().unwrap_or_else(|| obj.name_any())
+/// The steps; the first failure ends the reconciliation.
+async fn run_steps(
+    repo: &GitRepository,
+    ctx: &Context,
+    status: &mut GitRepositoryStatus,
+    intervals: &Intervals,
+) -> Result<Ready, Failure> {
+    let generation = repo.metadata.generation;
+    let (ns, name) = (repo.namespace().unwrap_or_default(), repo.name_any());
+    validate::validate(repo)?;
+    let repos: Api<GitRepository> = Api::namespaced(ctx.driver.client.clone(), &ns);
+    let resolved = include::resolve_includes(&repos, repo).await;
+    let includes = track(
+        &mut status.conditions,
+        INCLUDE_UNAVAILABLE_CONDITION,
+        resolved,
+        generation,
+    )?;
+    let secrets: Api<Secret> = Api::namespaced(ctx.driver.client.clone(), &ns);
+    let auth = source::read_auth(&secrets, repo).await;
+    let auth = track(
+        &mut status.conditions,
+        FETCH_FAILED_CONDITION,
+        auth,
+        generation,
+    )?;
+    let known = reuse::reusable_revision(repo, status, &includes, &ctx.storage);
+    let work = tempfile::tempdir().map_err(ArtifactError::WorkDir);
+    let work = track(
+        &mut status.conditions,
+        STORAGE_OPERATION_FAILED_CONDITION,
+        work,
+        generation,
+    )?;
+    let dir = work.path().join("checkout");
+    let fetched = source::fetch_source(repo, auth, known, intervals.timeout, &dir).await;
+    let (revision, message) = match track(
+        &mut status.conditions,
+        FETCH_FAILED_CONDITION,
+        fetched,
+        generation,
+    )? {
+        Fetched::Unchanged(revision) => return Ok(stored(status, &revision, generation)),
+        Fetched::Written { revision, message } => (revision, message),
+    };
+    let copied = include::copy_includes(&ctx.fetcher, &includes, &dir).await;
+    track(
+        &mut status.conditions,
+        INCLUDE_UNAVAILABLE_CONDITION,
+        copied,
+        generation,
+    )?;
+    let request = ArtifactRequest {
+        namespace: &ns,
+        name: &name,
+        dir: &dir,
+        ignore: repo.spec.ignore.as_deref(),
+        revision: &revision,
+        metadata: BTreeMap::new(),
+        retention: ctx.retention,
+    };
+    let artifact = artifact::store_artifact(&ctx.storage, request).await;
+    let artifact = track(
+        &mut status.conditions,
+        STORAGE_OPERATION_FAILED_CONDITION,
+        artifact,
+        generation,
+    )?;
+    artifact::record_artifact(repo, ctx, status, artifact, &includes, &message).await;
+    Ok(stored(status, &revision, generation))
 }
 
-async fn apply(obj: Arc<GitRepository>, ctx: &Context) -> Result<Action, ReconcileError> {
-    let started = std::time::Instant::now();
-    let labels = status::metric_labels(&obj);
-    let suspended = obj.spec.suspend.unwrap_or(false);
-    ctx.metrics.record_suspend(&labels, suspended);
-    if suspended {
-        tracing::info!(name = %obj.name_any(), "reconciliation is suspended");
-        return Ok(Action::await_change());
-    }
-    let interval = validate::interval(&obj);
-    let mut next = obj.status.clone().unwrap_or_default();
-    let outcome = status::run_steps(&obj, ctx, &mut next).await;
-    let generation = obj.metadata.generation;
-    ferroflux_runtime::conditions::summarize(
-        &mut next.conditions,
-        &outcome,
-        NEGATIVE_POLARITY,
+/// `ArtifactInStorage=True` for `revision`, and the message `Ready` takes.
+fn stored(status: &mut GitRepositoryStatus, revision: &str, generation: Option<i64>) -> Ready {
+    let message = format!("stored artifact for revision '{revision}'");
+    let conds = &mut status.conditions;
+    conditions::remove(conds, ARTIFACT_OUTDATED_CONDITION);
+    conditions::set(
+        conds,
+        ARTIFACT_IN_STORAGE_CONDITION,
+        Status::True,
+        SUCCEEDED_REASON,
+        &message,
         generation,
     );
-    if matches!(
-        &outcome,
-        Outcome::Succeeded { .. }
-            | Outcome::Failed {
-                kind: ErrorKind::Stalling,
-                ..
-            }
-    ) {
-        next.observed_generation = generation;
+    Ready {
+        reason: SUCCEEDED_REASON,
+        message,
     }
-    if let Some(requested) = obj.annotations().get(meta::RECONCILE_REQUEST_ANNOTATION) {
-        next.reconcile_request.last_handled_reconcile_at = Some(requested.clone());
-    }
-    status::write_if_changed(&obj, ctx, &next).await?;
-    ctx.metrics
-        .observe_duration(&labels, started.elapsed().as_secs_f64());
-    ctx.metrics.record_ready(&labels, &next.conditions, false);
-    // Failures are retried with exponential backoff (GitRepository has no retryInterval);
-    // a stalled object waits for a change of its spec.
-    Ok(match outcome {
-        Outcome::Succeeded { .. } => {
-            ctx.retry.reset(&retry_key(&obj));
-            Action::requeue(jitter(interval))
-        }
-        Outcome::Failed {
-            kind: ErrorKind::Stalling,
-            ..
-        } => {
-            ctx.retry.reset(&retry_key(&obj));
-            Action::await_change()
-        }
-        Outcome::Failed { .. } => Action::requeue(ctx.retry.failed(&retry_key(&obj))),
-    })
 }
 
-async fn cleanup(obj: Arc<GitRepository>, ctx: &Context) -> Result<Action, ReconcileError> {
-    let ns = obj.namespace().unwrap_or_default();
+/// A deleted GitRepository: its artifacts leave storage before the finalizer is removed.
+fn cleanup(repo: &GitRepository, ctx: &Context) -> Result<(), ArtifactError> {
+    let ns = repo.namespace().unwrap_or_default();
     ctx.storage
-        .remove_all("GitRepository", &ns, &obj.name_any())
-        .map_err(|e| ReconcileError::Finalizer(e.to_string()))?;
-    ctx.metrics
-        .record_ready(&status::metric_labels(&obj), &[], true);
-    Ok(Action::await_change())
-}
-
-/// The interval plus up to 5% so objects created together spread out.
-fn jitter(interval: Duration) -> Duration {
-    interval.mul_f64(1.0 + fastrand::f64() * 0.05)
+        .remove_all("GitRepository", &ns, &repo.name_any())
+        .map_err(ArtifactError::from)
 }

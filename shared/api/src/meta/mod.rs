@@ -2,7 +2,6 @@
 
 mod acl;
 mod artifact;
-mod conditions;
 mod constants;
 mod history;
 mod object;
@@ -10,7 +9,6 @@ mod references;
 
 pub use acl::{AccessFrom, NamespaceSelector};
 pub use artifact::Artifact;
-pub use conditions::{get_condition, is_ready, is_status_true, remove_condition, set_condition};
 pub use constants::*;
 pub use history::Snapshot;
 pub use object::{ObjectWithArtifact, ObjectWithConditions, ReconcileRequestStatus};

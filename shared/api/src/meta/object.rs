@@ -28,6 +28,10 @@ pub trait ObjectWithConditions {
     fn last_handled_reconcile_at(&self) -> Option<&str>;
     /// `spec.suspend`; false for kinds that cannot be suspended.
     fn is_suspended(&self) -> bool;
+    /// Sets `status.observedGeneration`, creating an empty status when there is none.
+    fn set_observed_generation(&mut self, generation: Option<i64>);
+    /// Sets `status.lastHandledReconcileAt`; does nothing for kinds without it.
+    fn set_last_handled_reconcile_at(&mut self, requested_at: String);
 }
 
 /// Implements [`ObjectWithConditions`] for a kind whose status has `conditions`,
@@ -55,7 +59,25 @@ macro_rules! impl_object_with_conditions {
             fn is_suspended(&self) -> bool {
                 $crate::impl_object_with_conditions!(@suspend self, $suspend)
             }
+            fn set_observed_generation(&mut self, generation: Option<i64>) {
+                self.status
+                    .get_or_insert_with(<$status>::default)
+                    .observed_generation = generation;
+            }
+            fn set_last_handled_reconcile_at(&mut self, requested_at: String) {
+                $crate::impl_object_with_conditions!(@set_rr self, $status, requested_at, $rr)
+            }
         }
+    };
+    (@set_rr $self:ident, $status:ty, $value:ident, yes) => {
+        $self
+            .status
+            .get_or_insert_with(<$status>::default)
+            .reconcile_request
+            .last_handled_reconcile_at = Some($value)
+    };
+    (@set_rr $self:ident, $status:ty, $value:ident, no) => {
+        drop($value)
     };
     (@rr $self:ident, yes) => {
         $self

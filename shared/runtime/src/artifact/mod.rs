@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod digest;
 pub mod fetch;
+pub mod path;
 pub mod server;
 pub mod source_ignore;
 pub mod storage;

@@ -1,6 +1,6 @@
 //! The HTTP file server for artifacts (`--storage-addr`): `GET /<kind>/<ns>/<name>/<file>`.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::body::Body;
@@ -41,10 +41,8 @@ async fn serve_file(State(root): State<PathBuf>, UrlPath(path): UrlPath<String>)
 
 /// Joins a URL path under `root`, refusing anything that is not a plain relative path.
 fn safe_join(root: &Path, path: &str) -> Option<PathBuf> {
-    let rel = Path::new(path);
-    if rel.components().any(|c| !matches!(c, Component::Normal(_)))
-        || rel.file_name()?.to_string_lossy().starts_with(".tmp-")
-    {
+    let rel = super::path::safe_relative(path)?;
+    if rel.file_name()?.to_string_lossy().starts_with(".tmp-") {
         return None;
     }
     Some(root.join(rel))

@@ -2,7 +2,9 @@
 //! the tree, no devices, and a cap on the total unpacked size.
 
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
+
+use super::path;
 
 /// Why an archive was refused or could not be unpacked.
 #[derive(Debug, thiserror::Error)]
@@ -89,17 +91,9 @@ pub fn unpack_tar_gz<R: Read>(reader: R, dest: &Path, max_size: u64) -> Result<(
     Ok(())
 }
 
-/// A path made only of normal components (no root, no `..`); `.` components are dropped.
+/// A non-empty path that stays inside the directory (see [`path::safe_relative`]).
 fn safe_relative(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::Normal(p) => out.push(p),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
+    path::safe_relative(path).filter(|p| !p.as_os_str().is_empty())
 }
 
 #[cfg(unix)]

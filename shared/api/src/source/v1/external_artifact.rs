@@ -75,4 +75,10 @@ impl crate::meta::ObjectWithConditions for ExternalArtifact {
     fn is_suspended(&self) -> bool {
         false
     }
+    fn set_observed_generation(&mut self, _generation: Option<i64>) {
+        // This kind's status has no observedGeneration.
+    }
+    fn set_last_handled_reconcile_at(&mut self, _requested_at: String) {
+        // This kind's status has no lastHandledReconcileAt.
+    }
 }

@@ -157,4 +157,13 @@ impl crate::meta::ObjectWithConditions for ArtifactGenerator {
     fn is_suspended(&self) -> bool {
         false
     }
+    fn set_observed_generation(&mut self, _generation: Option<i64>) {
+        // This kind's status has no observedGeneration.
+    }
+    fn set_last_handled_reconcile_at(&mut self, requested_at: String) {
+        self.status
+            .get_or_insert_with(Default::default)
+            .reconcile_request
+            .last_handled_reconcile_at = Some(requested_at);
+    }
 }

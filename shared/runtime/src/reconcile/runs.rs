@@ -1,14 +1,15 @@
 //! Which wake-ups need a reconciliation. kube's controller wakes the reconciler on every change of
-//! a Kustomization, including the finalizer and status writes of its own reconciliations, each of
-//! which would otherwise fetch, build and dry-run everything again. Flux reconciles only on a new
-//! generation, a new `reconcile.fluxcd.io/requestedAt`, a new source revision, or when its requeue
-//! is due; [`RecentRuns`] remembers, per Kustomization, what its last run saw and when the next
-//! is due, so the driver skips the other wake-ups without any API call.
+//! an object, including the finalizer and status writes of its own reconciliations, each of
+//! which would otherwise fetch, build and apply everything again. Flux reconciles only on a new
+//! generation, a new `reconcile.fluxcd.io/requestedAt`, a change of something the object
+//! depends on (a source revision, an included repository), or when its requeue is due;
+//! [`RecentRuns`] remembers, per object, what its last run saw and when the next is due, so the
+//! driver skips the other wake-ups without any API call. Watches of dependencies call
+//! [`RecentRuns::forget`] for the objects they wake.
 
-use ferroflux_api::kustomize::v1::Kustomization;
 use ferroflux_api::meta::RECONCILE_REQUEST_ANNOTATION;
-use kube::ResourceExt;
 use kube::runtime::controller::Action;
+use kube::{Resource, ResourceExt};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 /// A requeue that fires this early is still treated as due (timers are not exact).
 const DUE_SLACK: Duration = Duration::from_millis(200);
 
-/// What the last run of one Kustomization saw.
+/// What the last run of one object saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct LastRun {
     generation: Option<i64>,
@@ -25,7 +26,7 @@ struct LastRun {
     next_due: Option<Instant>,
 }
 
-/// The last run of every Kustomization this process reconciled.
+/// The last run of every object this process reconciled.
 #[derive(Debug, Default)]
 pub struct RecentRuns {
     runs: Mutex<HashMap<(String, String), LastRun>>,
@@ -35,25 +36,25 @@ fn key(namespace: &str, name: &str) -> (String, String) {
     (namespace.to_string(), name.to_string())
 }
 
-fn ks_key(ks: &Kustomization) -> (String, String) {
-    key(&ks.namespace().unwrap_or_default(), &ks.name_any())
+fn object_key<K: Resource>(obj: &K) -> (String, String) {
+    key(&obj.namespace().unwrap_or_default(), &obj.name_any())
 }
 
-fn requested_at(ks: &Kustomization) -> Option<String> {
-    ks.annotations().get(RECONCILE_REQUEST_ANNOTATION).cloned()
+fn requested_at<K: Resource>(obj: &K) -> Option<String> {
+    obj.annotations().get(RECONCILE_REQUEST_ANNOTATION).cloned()
 }
 
 impl RecentRuns {
     /// `Some(action)` when this wake-up brings nothing new (same generation and requestedAt as
     /// the last run, no source change since, requeue not due): the driver returns `action`,
     /// which keeps the pending requeue.
-    pub fn skip(&self, ks: &Kustomization) -> Option<Action> {
-        if ks.metadata.deletion_timestamp.is_some() {
+    pub fn skip<K: Resource>(&self, obj: &K) -> Option<Action> {
+        if obj.meta().deletion_timestamp.is_some() {
             return None;
         }
         let runs = self.lock();
-        let last = runs.get(&ks_key(ks))?;
-        if last.generation != ks.metadata.generation || last.requested_at != requested_at(ks) {
+        let last = runs.get(&object_key(obj))?;
+        if last.generation != obj.meta().generation || last.requested_at != requested_at(obj) {
             return None;
         }
         match last.next_due {
@@ -65,18 +66,18 @@ impl RecentRuns {
         }
     }
 
-    /// Records a finished run of `ks`; the next is due after `requeue` (`None`: on change only).
-    pub fn record(&self, ks: &Kustomization, requeue: Option<Duration>) {
+    /// Records a finished run of `obj`; the next is due after `requeue` (`None`: on change only).
+    pub fn record<K: Resource>(&self, obj: &K, requeue: Option<Duration>) {
         let run = LastRun {
-            generation: ks.metadata.generation,
-            requested_at: requested_at(ks),
+            generation: obj.meta().generation,
+            requested_at: requested_at(obj),
             next_due: requeue.map(|d| Instant::now() + d),
         };
-        self.lock().insert(ks_key(ks), run);
+        self.lock().insert(object_key(obj), run);
     }
 
-    /// Forgets the last run of a Kustomization, so its next wake-up reconciles (its source
-    /// changed, or it is gone).
+    /// Forgets the last run of an object, so its next wake-up reconciles (something it depends
+    /// on changed, or it is gone).
     pub fn forget(&self, namespace: &str, name: &str) {
         self.lock().remove(&key(namespace, name));
     }
@@ -90,7 +91,7 @@ impl RecentRuns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferroflux_api::kustomize::v1::KustomizationSpec;
+    use ferroflux_api::kustomize::v1::{Kustomization, KustomizationSpec};
 
     fn ks(generation: i64, requested: Option<&str>) -> Kustomization {
         let mut ks = Kustomization::new("app", KustomizationSpec::default());
