@@ -78,12 +78,26 @@ pub fn split_field_path(path: &str) -> Vec<String> {
     out
 }
 
+/// A bracketed segment with an `=` selects list items (`[name=x]`); one without names a map key
+/// that may hold dots (`[cert-manager.io/inject-ca-from]`).
+fn list_selector(seg: &str) -> Option<(&str, &str)> {
+    seg.strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .and_then(|s| s.split_once('='))
+}
+
+/// The map key a segment names: brackets around a key without `=` are dropped.
+fn map_key(seg: &str) -> &str {
+    seg.strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap_or(seg)
+}
+
 fn lookup<'a>(node: &'a Value, segs: &[String]) -> Option<&'a Value> {
     let Some((first, rest)) = segs.split_first() else {
         return Some(node);
     };
-    if let Some(sel) = first.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-        let (k, v) = sel.split_once('=')?;
+    if let Some((k, v)) = list_selector(first) {
         let items = node.as_array()?;
         let item = items
             .iter()
@@ -91,7 +105,7 @@ fn lookup<'a>(node: &'a Value, segs: &[String]) -> Option<&'a Value> {
         return lookup(item, rest);
     }
     match node {
-        Value::Object(m) => lookup(m.get(first.as_str())?, rest),
+        Value::Object(m) => lookup(m.get(map_key(first))?, rest),
         Value::Array(items) => lookup(items.get(first.parse::<usize>().ok()?)?, rest),
         _ => None,
     }
@@ -129,10 +143,7 @@ fn set_at(
             _ => 0,
         };
     }
-    if let Some(sel) = first.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-        let Some((k, v)) = sel.split_once('=') else {
-            return 0;
-        };
+    if let Some((k, v)) = list_selector(first) {
         let Some(items) = node.as_array_mut() else {
             return 0;
         };
@@ -144,12 +155,13 @@ fn set_at(
     }
     match node {
         Value::Object(m) => {
-            if !m.contains_key(first.as_str()) {
+            let key = map_key(first);
+            if !m.contains_key(key) {
                 if !create {
                     return 0;
                 }
                 m.insert(
-                    first.clone(),
+                    key.to_string(),
                     if rest.is_empty() {
                         Value::Null
                     } else {
@@ -157,13 +169,7 @@ fn set_at(
                     },
                 );
             }
-            set_at(
-                m.get_mut(first.as_str()).expect("present"),
-                rest,
-                create,
-                value,
-                opts,
-            )
+            set_at(m.get_mut(key).expect("present"), rest, create, value, opts)
         }
         Value::Array(items) => match first.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
             Some(item) => set_at(item, rest, create, value, opts),
@@ -181,7 +187,11 @@ fn with_options(old: &Value, value: &Value, opts: &FieldOptions) -> Value {
     let Some(delim) = opts.delimiter.as_deref().filter(|d| !d.is_empty()) else {
         return value.clone();
     };
-    let old_text = value_text(old);
+    // A field just created (create: true) is an empty scalar: its one part is "".
+    let old_text = match old {
+        Value::Null => String::new(),
+        other => value_text(other),
+    };
     let mut parts: Vec<String> = old_text.split(delim).map(str::to_string).collect();
     let new = value_text(value);
     if opts.index < 0 {
