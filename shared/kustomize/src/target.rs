@@ -101,59 +101,41 @@ impl Builder {
         result
     }
 
+    /// The stages of one kustomization, in kustomize's order: refuse what we do not build, take
+    /// its configurations and vars, then resources, CRDs, generators, components, transformers.
     fn run_loaded(
         &mut self,
         loader: &DirLoader,
         k: &Kustomization,
         resources: &mut Vec<Resource>,
     ) -> Result<(), Error> {
-        let kpath = &loader.kustomization;
-        if k.helm_charts.is_some()
-            || k.helm_globals.is_some()
-            || k.helm_chart_inflation_generator.is_some()
-        {
-            return Err(Error::invalid(
-                kpath,
-                "helmCharts",
-                "helm chart inflation is not supported by ferroflux's kustomize engine; use a HelmRelease",
-            ));
-        }
-        check_string_values(k, kpath)?;
-        if k.build_metadata
-            .as_ref()
-            .is_some_and(|b| b.as_array().is_none_or(|a| !a.is_empty()))
-        {
-            return Err(Error::invalid(
-                kpath,
-                "buildMetadata",
-                "origin and transformer annotations are not supported; remove buildMetadata",
-            ));
-        }
-        if !k.validators.is_empty() {
-            return Err(Error::invalid(
-                kpath,
-                "validators",
-                "validator plugins are not supported",
-            ));
-        }
+        refuse_unsupported(loader, k)?;
         let config = crate::configurations::load(loader, &k.configurations)?;
         self.config.merge(config);
-        crate::vars::declare(kpath, &k.vars, &mut self.vars)?;
-        // resources (and deprecated bases)
+        crate::vars::declare(&loader.kustomization, &k.vars, &mut self.vars)?;
+        self.accumulate_resources(loader, k, resources)?;
+        check_crds(loader, k)?;
+        self.run_generators(loader, k, resources)?;
+        self.accumulate_components(loader, k, resources)?;
+        self.run_builtin_transformers(loader, k, resources)?;
+        self.run_plugin_transformers(loader, k, resources)
+    }
+
+    /// `resources` (and the deprecated `bases`): files and directories built as bases.
+    fn accumulate_resources(
+        &mut self,
+        loader: &DirLoader,
+        k: &Kustomization,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), Error> {
+        let kpath = &loader.kustomization;
         for (i, entry) in k.resources.iter().chain(k.bases.iter()).enumerate() {
             let field = if i < k.resources.len() {
                 format!("resources[{i}]")
             } else {
                 format!("bases[{}]", i - k.resources.len())
             };
-            if is_remote(entry) && !loader.root.join(entry).exists() {
-                return Err(Error::RemoteResource {
-                    kustomization: kpath.clone(),
-                    field,
-                    url: entry.clone(),
-                });
-            }
-            let path = loader.resolve(entry, &field, false)?;
+            let path = resolve_local(loader, entry, &field)?;
             let new = if path.is_dir() {
                 self.build_dir(&path, false)?
             } else {
@@ -162,44 +144,33 @@ impl Builder {
             };
             append(kpath, resources, new)?;
         }
-        for (i, crd) in k.crds.iter().enumerate() {
-            let field = format!("crds[{i}]");
-            let (path, text) = loader.read_text(crd, &field)?;
-            let docs = parse_yaml(&path, &text)?;
-            let is_definitions = docs.iter().all(|d| {
-                d.as_object()
-                    .is_some_and(|m| m.values().all(Value::is_object))
-            });
-            if !is_definitions {
-                return Err(Error::invalid(
-                    &loader.kustomization,
-                    field,
-                    format!(
-                        "unable to parse open API definitions from '{crd}': expected a map of definition names to schemas"
-                    ),
-                ));
-            }
-        }
-        // generators
-        for (i, g) in k.config_map_generator.iter().enumerate() {
-            let r = generators::generate(
-                loader,
+        Ok(())
+    }
+
+    /// configMapGenerator, secretGenerator, then generator plugins.
+    fn run_generators(
+        &mut self,
+        loader: &DirLoader,
+        k: &Kustomization,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), Error> {
+        let builtin = [
+            (
                 generators::GeneratedKind::ConfigMap,
-                i,
-                g,
-                k.generator_options.as_ref(),
-            )?;
-            generators::add_generated(loader, &format!("configMapGenerator[{i}]"), resources, r)?;
-        }
-        for (i, g) in k.secret_generator.iter().enumerate() {
-            let r = generators::generate(
-                loader,
+                "configMapGenerator",
+                &k.config_map_generator,
+            ),
+            (
                 generators::GeneratedKind::Secret,
-                i,
-                g,
-                k.generator_options.as_ref(),
-            )?;
-            generators::add_generated(loader, &format!("secretGenerator[{i}]"), resources, r)?;
+                "secretGenerator",
+                &k.secret_generator,
+            ),
+        ];
+        for (kind, name, list) in builtin {
+            for (i, g) in list.iter().enumerate() {
+                let r = generators::generate(loader, kind, i, g, k.generator_options.as_ref())?;
+                generators::add_generated(loader, &format!("{name}[{i}]"), resources, r)?;
+            }
         }
         for (i, entry) in k.generators.iter().enumerate() {
             let field = format!("generators[{i}]");
@@ -207,27 +178,38 @@ impl Builder {
                 plugin_config::run_generator(loader, &field, &cfg, resources)?;
             }
         }
-        // components
+        Ok(())
+    }
+
+    /// `components`: each runs over this kustomization's objects, after its generators.
+    fn accumulate_components(
+        &mut self,
+        loader: &DirLoader,
+        k: &Kustomization,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), Error> {
         for (i, entry) in k.components.iter().enumerate() {
             let field = format!("components[{i}]");
-            if is_remote(entry) && !loader.root.join(entry).exists() {
-                return Err(Error::RemoteResource {
-                    kustomization: kpath.clone(),
-                    field,
-                    url: entry.clone(),
-                });
-            }
-            let path = loader.resolve(entry, &field, false)?;
+            let path = resolve_local(loader, entry, &field)?;
             if !path.is_dir() {
                 return Err(Error::invalid(
-                    kpath,
+                    &loader.kustomization,
                     field,
                     format!("'{entry}' must be a directory holding a Component kustomization"),
                 ));
             }
             self.run(&path, resources, true, false)?;
         }
-        self.run_builtin_transformers(loader, k, resources)?;
+        Ok(())
+    }
+
+    /// `transformers`: plugin configurations, run after the built-in transformers.
+    fn run_plugin_transformers(
+        &mut self,
+        loader: &DirLoader,
+        k: &Kustomization,
+        resources: &mut Vec<Resource>,
+    ) -> Result<(), Error> {
         for (i, entry) in k.transformers.iter().enumerate() {
             let field = format!("transformers[{i}]");
             for cfg in self.configs(loader, entry, &field)? {
@@ -243,10 +225,8 @@ impl Builder {
         entry: &str,
         field: &str,
     ) -> Result<Vec<Value>, Error> {
-        let restrictions = self.restrictions;
         let cell = std::cell::RefCell::new(&mut *self);
         let build = |dir: &Path| cell.borrow_mut().build_dir(dir, false);
-        let _ = restrictions;
         plugin_config::load_configs(loader, entry, field, &build)
     }
 
@@ -315,4 +295,74 @@ impl Builder {
         }
         Ok(())
     }
+}
+
+/// What this engine refuses to build, named by field, before any of it is read.
+fn refuse_unsupported(loader: &DirLoader, k: &Kustomization) -> Result<(), Error> {
+    let kpath = &loader.kustomization;
+    if k.helm_charts.is_some()
+        || k.helm_globals.is_some()
+        || k.helm_chart_inflation_generator.is_some()
+    {
+        return Err(Error::invalid(
+            kpath,
+            "helmCharts",
+            "helm chart inflation is not supported by ferroflux's kustomize engine; use a HelmRelease",
+        ));
+    }
+    check_string_values(k, kpath)?;
+    if k.build_metadata
+        .as_ref()
+        .is_some_and(|b| b.as_array().is_none_or(|a| !a.is_empty()))
+    {
+        return Err(Error::invalid(
+            kpath,
+            "buildMetadata",
+            "origin and transformer annotations are not supported; remove buildMetadata",
+        ));
+    }
+    if !k.validators.is_empty() {
+        return Err(Error::invalid(
+            kpath,
+            "validators",
+            "validator plugins are not supported",
+        ));
+    }
+    Ok(())
+}
+
+/// A resources or components entry as a local path; remote URLs are refused unless a local
+/// directory of that name exists.
+fn resolve_local(loader: &DirLoader, entry: &str, field: &str) -> Result<PathBuf, Error> {
+    if is_remote(entry) && !loader.root.join(entry).exists() {
+        return Err(Error::RemoteResource {
+            kustomization: loader.kustomization.clone(),
+            field: field.to_string(),
+            url: entry.to_string(),
+        });
+    }
+    loader.resolve(entry, field, false)
+}
+
+/// `crds`: files of OpenAPI definitions; only their shape is checked (the schemas are not used).
+fn check_crds(loader: &DirLoader, k: &Kustomization) -> Result<(), Error> {
+    for (i, crd) in k.crds.iter().enumerate() {
+        let field = format!("crds[{i}]");
+        let (path, text) = loader.read_text(crd, &field)?;
+        let docs = parse_yaml(&path, &text)?;
+        let is_definitions = docs.iter().all(|d| {
+            d.as_object()
+                .is_some_and(|m| m.values().all(Value::is_object))
+        });
+        if !is_definitions {
+            return Err(Error::invalid(
+                &loader.kustomization,
+                field,
+                format!(
+                    "unable to parse open API definitions from '{crd}': expected a map of definition names to schemas"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
