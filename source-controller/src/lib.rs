@@ -49,6 +49,7 @@ pub async fn run(rt: Runtime, storage_flags: StorageFlags) -> Result<(), RunErro
     );
     let scope = WatchScope::from_flags(&rt.flags);
     let driver = rt.driver();
+    let shutdown = driver.shutdown.clone();
     let controller = reconcile::controller::<GitRepository>(&rt.client, &scope, &driver.shutdown);
     let ctx = Arc::new(Context {
         driver,
@@ -86,6 +87,8 @@ pub async fn run(rt: Runtime, storage_flags: StorageFlags) -> Result<(), RunErro
         .watches(scope.api(&rt.client), scope.watcher_config(), includers)
         .with_config(ControllerConfig::default().concurrency(rt.flags.concurrent))
         .run(git_repository::reconcile, git_repository::error_policy, ctx);
-    reconcile::drain(results).await;
+    shutdown
+        .bounded(reconcile::drain(results), reconcile::GRACE_PERIOD)
+        .await;
     Ok(())
 }

@@ -56,18 +56,22 @@ const KIND: KindTable<Kustomization> = KindTable {
 /// Runs the reconciler until shutdown is requested (then the reconciliations under way
 /// finish). `scope` selects the watched namespaces and labels.
 pub async fn run(ctx: Arc<Context>, scope: WatchScope, concurrency: u16) {
-    let controller =
-        driver::controller::<Kustomization>(&ctx.driver.client, &scope, &ctx.driver.shutdown)
-            .with_config(ControllerConfig::default().concurrency(concurrency));
-    let controller = source_watch::watch_sources(
-        controller,
-        &ctx.driver.client,
-        scope.namespace.as_deref(),
-        &ctx.driver.runs,
-        &ctx.sources,
-    )
-    .await;
-    driver::drain(controller.run(reconcile, error_policy, ctx)).await;
+    let shutdown = ctx.driver.shutdown.clone();
+    let work = async {
+        let controller =
+            driver::controller::<Kustomization>(&ctx.driver.client, &scope, &ctx.driver.shutdown)
+                .with_config(ControllerConfig::default().concurrency(concurrency));
+        let controller = source_watch::watch_sources(
+            controller,
+            &ctx.driver.client,
+            scope.namespace.as_deref(),
+            &ctx.driver.runs,
+            &ctx.sources,
+        )
+        .await;
+        driver::drain(controller.run(reconcile, error_policy, ctx.clone())).await;
+    };
+    shutdown.bounded(work, driver::GRACE_PERIOD).await;
 }
 
 /// Reconciles one Kustomization through the driver.

@@ -28,7 +28,7 @@ mod watch;
 
 pub use parsed::{InvalidObject, Parsed};
 pub use runs::RecentRuns;
-pub use shutdown::Shutdown;
+pub use shutdown::{GRACE_PERIOD, Shutdown};
 pub use spec::{INVALID_REASON, Intervals, JITTER, SpecError, UNSUPPORTED_REASON, jitter};
 pub use watch::{WatchScope, controller, drain};
 
