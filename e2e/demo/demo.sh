@@ -262,4 +262,9 @@ cat <<EOF
      stop and clean up by hand: kill the controller pids printed below, then
        kubectl --kubeconfig $KUBECONFIG_FILE delete namespace $NS $APP_NS (after removing the
        finalizers of the Kustomizations and GitRepository in $NS), or make cluster-down
+
+   On a real cluster (kind or any other) the controllers run from images; with a registry the
+   cluster pulls from (for kind, its local registry localhost:5001):
+     make push REGISTRY=localhost:5001/ferroflux
+     ferroflux install --registry localhost:5001/ferroflux
 EOF
